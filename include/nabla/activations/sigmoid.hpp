@@ -1,0 +1,19 @@
+// sigmoid: the logistic function of the lecture, σ(z) = 1 / (1 + e^{-z}).
+#pragma once
+
+#include <nabla/detail/math.hpp>
+
+namespace nabla {
+
+// σ(z) = 1 / (1 + e^{-z}), σ'(z) = σ(z)(1 - σ(z)).   nabla::dense<3, nabla::sigmoid>
+struct sigmoid final {
+    // e^{-|z|} never overflows, so σ is finite (and exactly 0 or 1 in the limit) for every finite z.
+    template <class T> static constexpr T function(T z) noexcept {
+        if (z >= T(0)) return T(1) / (T(1) + detail::exp(-z));
+        const T e = detail::exp(z);
+        return e / (T(1) + e);
+    }
+    template <class T> static constexpr T derivative(T, T a) noexcept { return a * (T(1) - a); }
+};
+
+} // namespace nabla

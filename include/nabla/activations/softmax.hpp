@@ -1,0 +1,58 @@
+// softmax: turns an output column into probabilities; allowed in the output layer only.
+#pragma once
+
+#include <cstddef>
+
+#include <nabla/detail/math.hpp>
+
+namespace nabla {
+
+// a_k = e^{z_k} / Σ_j e^{z_j}, per sample (column). Its Jacobian is diag(a) - a aᵀ, not diagonal,
+// so backpropagation applies it whole; with cross_entropy the pair is fused to delta = a - y_hat.
+//   nabla::dense<10, nabla::softmax>
+struct softmax final {
+    static constexpr bool is_column_activation = true;
+    static constexpr bool output_layer_only = true;
+
+    // Subtracting the column's maximum keeps every exponent <= 0: no overflow for any finite z.
+    template <class Z, class A> static constexpr void apply(const Z& z, A& a) noexcept {
+        using T = typename Z::value_type;
+        for (std::size_t j = 0; j < Z::column_count; ++j) {
+            T largest = z.coefficient(0, j);
+            for (std::size_t k = 1; k < Z::row_count; ++k)
+                if (z.coefficient(k, j) > largest) largest = z.coefficient(k, j);
+            T sum{};
+            for (std::size_t k = 0; k < Z::row_count; ++k) {
+                const T e = detail::exp(z.coefficient(k, j) - largest);
+                a.data()[k * Z::column_count + j] = e;
+                sum += e;
+            }
+            for (std::size_t k = 0; k < Z::row_count; ++k) a.data()[k * Z::column_count + j] /= sum;
+        }
+    }
+
+    // delta = (diag(a) - a aᵀ) g = a ⊙ (g - (a · g)).
+    template <class Z, class G, class D>
+    static constexpr void backpropagate(const Z&, const Z& a, const G& g, D& delta) noexcept {
+        using T = typename Z::value_type;
+        for (std::size_t j = 0; j < Z::column_count; ++j) {
+            T dot{};
+            for (std::size_t k = 0; k < Z::row_count; ++k) dot += a.coefficient(k, j) * g.coefficient(k, j);
+            for (std::size_t k = 0; k < Z::row_count; ++k)
+                delta.data()[k * Z::column_count + j] = a.coefficient(k, j) * (g.coefficient(k, j) - dot);
+        }
+    }
+
+    // log a_k = z_k - log Σ_j e^{z_j}, exact where a_k itself underflows to 0.
+    template <class Z> static constexpr auto log_sum_exp(const Z& z, std::size_t j) noexcept {
+        using T = typename Z::value_type;
+        T largest = z.coefficient(0, j);
+        for (std::size_t k = 1; k < Z::row_count; ++k)
+            if (z.coefficient(k, j) > largest) largest = z.coefficient(k, j);
+        T sum{};
+        for (std::size_t k = 0; k < Z::row_count; ++k) sum += detail::exp(z.coefficient(k, j) - largest);
+        return largest + detail::log(sum);
+    }
+};
+
+} // namespace nabla

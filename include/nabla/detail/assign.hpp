@@ -1,0 +1,41 @@
+// The one loop that evaluates every tensor expression: each coefficient once, fused, in place.
+#pragma once
+
+#include <cstddef>
+
+#include <nabla/tensor/expression.hpp>
+
+namespace nabla::detail {
+
+// Writes e into the row-major array at destination. The caller guarantees that the destination is
+// not read by e (tensors' operator= makes sure of it by evaluating into a fresh object).
+template <Expression E>
+constexpr void assign(typename E::value_type* destination, const E& e) noexcept {
+    for (std::size_t i = 0; i < E::row_count; ++i)
+        for (std::size_t j = 0; j < E::column_count; ++j)
+            destination[i * E::column_count + j] = e.coefficient(i, j);
+}
+
+// Row-major storage of Count values, zero-initialised; what vector and matrix share.
+template <class T, std::size_t Count> class storage {
+public:
+    using value_type = T;
+
+    constexpr T* data() noexcept { return values_; }
+    constexpr const T* data() const noexcept { return values_; }
+    constexpr T* begin() noexcept { return values_; }
+    constexpr T* end() noexcept { return values_ + Count; }
+    constexpr const T* begin() const noexcept { return values_; }
+    constexpr const T* end() const noexcept { return values_ + Count; }
+
+    friend constexpr bool operator==(const storage& l, const storage& r) noexcept {
+        for (std::size_t k = 0; k < Count; ++k)
+            if (!(l.values_[k] == r.values_[k])) return false;
+        return true;
+    }
+
+protected:
+    T values_[Count]{};
+};
+
+} // namespace nabla::detail

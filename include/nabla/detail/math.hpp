@@ -1,0 +1,92 @@
+// Scalar math usable in constant evaluation: std::exp and friends are not constexpr in C++20,
+// so during constant evaluation nabla computes them itself and at run time calls the library.
+#pragma once
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
+namespace nabla::detail {
+
+// exp(x) for double, to about 1 ulp: x = k ln2 + r with |r| <= ln2/2, a Taylor series for e^r,
+// then 2^k applied through the exponent bits.
+constexpr double constexpr_exp(double x) noexcept {
+    if (x != x) return x;
+    if (x > 709.782712893384) return std::numeric_limits<double>::infinity();
+    if (x < -745.2) return 0.0;
+    constexpr double ln2 = 0.6931471805599453094172321;
+    const double kd = x / ln2;
+    const auto k = static_cast<std::int64_t>(kd < 0 ? kd - 0.5 : kd + 0.5);
+    const double r = x - static_cast<double>(k) * ln2;
+    double term = 1.0, sum = 1.0;
+    for (int n = 1; n < 24; ++n) {
+        term *= r / n;
+        sum += term;
+    }
+    // Split 2^k in two factors so that subnormal results are reached without an invalid exponent.
+    const std::int64_t k1 = k / 2, k2 = k - k1;
+    const double f1 = std::bit_cast<double>(static_cast<std::uint64_t>(k1 + 1023) << 52);
+    const double f2 = std::bit_cast<double>(static_cast<std::uint64_t>(k2 + 1023) << 52);
+    return sum * f1 * f2;
+}
+
+// log(x) for double: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then log m = 2 atanh((m-1)/(m+1)).
+constexpr double constexpr_log(double x) noexcept {
+    if (x != x || x < 0) return std::numeric_limits<double>::quiet_NaN();
+    if (x == 0) return -std::numeric_limits<double>::infinity();
+    if (x == std::numeric_limits<double>::infinity()) return x;
+    int e = 0;
+    while (x < 0.7071067811865476) { x *= 2; --e; }
+    while (x >= 1.4142135623730951) { x /= 2; ++e; }
+    const double s = (x - 1) / (x + 1), s2 = s * s;
+    double power = s, sum = 0;
+    for (int n = 1; n < 60; n += 2) {
+        sum += power / n;
+        power *= s2;
+    }
+    return 2 * sum + e * 0.6931471805599453094172321;
+}
+
+template <class T> constexpr T exp(T x) noexcept {
+    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
+    return std::exp(x);
+}
+
+template <class T> constexpr T log(T x) noexcept {
+    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_log(static_cast<double>(x)));
+    return std::log(x);
+}
+
+template <class T> constexpr T log1p(T x) noexcept {
+    if (std::is_constant_evaluated()) {
+        const double d = static_cast<double>(x);
+        // Near zero log(1 + x) would lose x's low bits; the series keeps them.
+        if (d > -1e-4 && d < 1e-4) return static_cast<T>(d - d * d / 2 + d * d * d / 3);
+        return static_cast<T>(constexpr_log(1 + d));
+    }
+    return std::log1p(x);
+}
+
+template <class T> constexpr T tanh(T x) noexcept {
+    if (std::is_constant_evaluated()) {
+        const double d = static_cast<double>(x);
+        const double m = d < 0 ? -d : d;
+        double t;
+        if (m < 1e-3) t = m - m * m * m / 3 + 2 * m * m * m * m * m / 15;
+        else if (m > 20) t = 1;
+        else t = 1 - 2 / (constexpr_exp(2 * m) + 1);
+        return static_cast<T>(d < 0 ? -t : t);
+    }
+    return std::tanh(x);
+}
+
+// softplus(x) = log(1 + e^x), finite for every finite x.
+template <class T> constexpr T softplus(T x) noexcept {
+    const T positive = x > T(0) ? x : T(0);
+    const T magnitude = x > T(0) ? x : -x;
+    return positive + detail::log1p(detail::exp(-magnitude));
+}
+
+} // namespace nabla::detail

@@ -1,0 +1,34 @@
+// nabla: a neural network whose topology is a type. Include this one header for all of it.
+#pragma once
+
+#include <nabla/diagnostics.hpp>
+
+#include <nabla/tensor/expression.hpp>
+#include <nabla/tensor/matrix.hpp>
+#include <nabla/tensor/operations.hpp>
+#include <nabla/tensor/product.hpp>
+#include <nabla/tensor/vector.hpp>
+
+#include <nabla/activations/activation.hpp>
+#include <nabla/activations/identity.hpp>
+#include <nabla/activations/leaky_relu.hpp>
+#include <nabla/activations/relu.hpp>
+#include <nabla/activations/sigmoid.hpp>
+#include <nabla/activations/softmax.hpp>
+#include <nabla/activations/tanh.hpp>
+
+#include <nabla/layers/dense.hpp>
+#include <nabla/layers/input.hpp>
+
+#include <nabla/losses/binary_cross_entropy.hpp>
+#include <nabla/losses/cross_entropy.hpp>
+#include <nabla/losses/loss.hpp>
+#include <nabla/losses/mean_squared_error.hpp>
+#include <nabla/losses/squared_error.hpp>
+
+#include <nabla/network/backward.hpp>
+#include <nabla/network/forward.hpp>
+#include <nabla/network/gradient.hpp>
+#include <nabla/network/loss_value.hpp>
+#include <nabla/network/network.hpp>
+#include <nabla/network/parameters.hpp>

@@ -1,0 +1,73 @@
+// forward(net, x): the forward pass that keeps every z^l and a^l, the tape the backward pass reads.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <nabla/network/network.hpp>
+#include <nabla/network/propagate.hpp>
+
+namespace nabla {
+namespace detail {
+
+template <class Z> struct layer_record {
+    Z z, a;
+};
+
+template <class P, class X, class Indices> struct tape_storage;
+template <class P, class X, std::size_t... l> struct tape_storage<P, X, std::index_sequence<l...>> {
+    using type = boost::hana::tuple<layer_record<column_block<typename P::value_type, P::sizes[l + 1], X>>...>;
+};
+
+} // namespace detail
+
+// Every z^l (l = 1..L) and a^l (l = 0..L) of one forward pass of network N on input X.
+//   auto tape = nabla::forward(net, x);  tape.z<1>(), tape.a<0>() == x, tape.output()
+template <class N, class X> class forward_tape {
+public:
+    using network_type = N;
+    using input_type = detail::column_block<typename N::value_type, N::input_size, X>;
+    using output_type = detail::column_block<typename N::value_type, N::output_size, X>;
+    static constexpr std::size_t depth = N::depth;
+
+    template <class Input> constexpr forward_tape(const N& net, const Input& x) noexcept : input_(x) {
+        [&]<std::size_t... l>(std::index_sequence<l...>) {
+            (record<l + 1>(net), ...);
+        }(std::make_index_sequence<depth>{});
+    }
+
+    // z^l, l = 1..L.
+    template <std::size_t l> constexpr const auto& z() const noexcept {
+        static_assert(check::layer_index<l>::template between_1_and<depth>, NABLA_MESSAGE_LAYER_INDEX);
+        return boost::hana::at_c<(l >= 1 && l <= depth ? l - 1 : 0)>(layers_).z;
+    }
+    // a^l, l = 0..L, a⁰ = x.
+    template <std::size_t l> constexpr const auto& a() const noexcept {
+        static_assert(l <= depth, NABLA_MESSAGE_LAYER_INDEX);
+        if constexpr (l == 0) return input_;
+        else return boost::hana::at_c<(l <= depth ? l - 1 : 0)>(layers_).a;
+    }
+    // y = a^L.
+    constexpr const output_type& output() const noexcept { return a<depth>(); }
+
+private:
+    template <std::size_t l> constexpr void record(const N& net) noexcept {
+        auto& entry = boost::hana::at_c<l - 1>(layers_);
+        detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a);
+    }
+
+    input_type input_;
+    typename detail::tape_storage<N, X, std::make_index_sequence<depth>>::type layers_{};
+};
+
+// The forward pass of net on x (one sample or a batch), keeping z^l and a^l for every layer.
+//   auto tape = nabla::forward(net, x);
+template <class N, class X> constexpr auto forward(const N& net, const X& x) noexcept {
+    if constexpr (!detail::input_fits<typename N::parameters_type, X>()) return detail::error_result{};
+    else return forward_tape<N, detail::column_block<typename N::value_type, N::input_size, X>>(net, x);
+}
+
+} // namespace nabla

@@ -1,0 +1,48 @@
+// gradient: ∂C/∂W^l = δ^l (a^{l-1})ᵀ and ∂C/∂b^l = δ^l (summed over a batch's samples), shaped like θ.
+#pragma once
+
+#include <cstddef>
+#include <utility>
+
+#include <nabla/network/backward.hpp>
+#include <nabla/network/forward.hpp>
+
+namespace nabla {
+namespace detail {
+
+// 1, a column of B ones: δ 1 sums δ's columns, the bias gradient of a batch.
+template <class T, std::size_t B> constexpr vector<T, B> ones() noexcept {
+    vector<T, B> v;
+    for (auto& e : v) e = T(1);
+    return v;
+}
+
+} // namespace detail
+
+// ∇C(θ) from a tape and its deltas, with the network's accessors: grad.W<l>(), grad.b<l>().
+//   auto grad = nabla::gradient(tape, delta);
+template <class N, class X>
+constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta) noexcept {
+    typename N::parameters_type grad;
+    [&]<std::size_t... l>(std::index_sequence<l...>) {
+        ((grad.template W<l + 1>() = delta.template at<l + 1>() * transpose(tape.template a<l>())), ...);
+        ((grad.template b<l + 1>() = delta.template at<l + 1>() * detail::ones<typename N::value_type, X::column_count>()), ...);
+    }(std::make_index_sequence<N::depth>{});
+    return grad;
+}
+
+// forward, backward and gradient in one call: ∇C(θ) at sample (x, y_hat) or summed over a batch.
+//   auto grad = nabla::gradient(net, nabla::squared_error{}, x, y_hat);
+template <class N, class L, class X, class Y>
+constexpr auto gradient(const N& net, L loss, const X& x, const Y& y_hat) noexcept {
+    const auto tape = forward(net, x);
+    if constexpr (std::is_same_v<decltype(tape), const detail::error_result>) {
+        return detail::error_result{};
+    } else {
+        const auto delta = backward(net, tape, loss, y_hat);
+        if constexpr (std::is_same_v<decltype(delta), const detail::error_result>) return detail::error_result{};
+        else return gradient(tape, delta);
+    }
+}
+
+} // namespace nabla

@@ -1,0 +1,50 @@
+// The matrix product node, A * B: the one expression whose coefficients read whole rows and columns.
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include <nabla/tensor/expression.hpp>
+#include <nabla/tensor/matrix.hpp>
+#include <nabla/tensor/vector.hpp>
+
+namespace nabla {
+namespace detail {
+
+// The tensor an expression evaluates to.
+template <Expression E>
+using evaluated = std::conditional_t<E::is_vector, vector<typename E::value_type, E::row_count>,
+                                     matrix<typename E::value_type, E::row_count, E::column_count>>;
+
+// A product reads each operand coefficient many times, so a compound operand is evaluated once,
+// into a fixed-size tensor on the stack, when the product is formed (as Eigen does). Tensors and
+// transposed tensors are read in place.
+template <class E> struct product_operand {
+    using type = std::conditional_t<E::is_leaf, const E&, const evaluated<E>>;
+};
+template <class E> struct product_operand<transposed<E>> {
+    using type = std::conditional_t<E::is_leaf, const transposed<E>, const evaluated<transposed<E>>>;
+};
+
+} // namespace detail
+
+// L * R with L::column_count == R::row_count (checked by operator*).
+template <Expression L, Expression R> class product {
+public:
+    using value_type = typename L::value_type;
+    static constexpr std::size_t row_count = L::row_count, column_count = R::column_count;
+    static constexpr bool is_vector = R::is_vector, is_leaf = false;
+
+    constexpr product(const L& l, const R& r) noexcept : left_(l), right_(r) {}
+    constexpr value_type coefficient(std::size_t i, std::size_t j) const noexcept {
+        value_type sum{};
+        for (std::size_t k = 0; k < L::column_count; ++k) sum += left_.coefficient(i, k) * right_.coefficient(k, j);
+        return sum;
+    }
+
+private:
+    typename detail::product_operand<L>::type left_;
+    typename detail::product_operand<R>::type right_;
+};
+
+} // namespace nabla

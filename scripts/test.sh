@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's test command: every test suite under g++, under clang++, and under g++ with
+# AddressSanitizer + UndefinedBehaviorSanitizer. Ends with one line, 'N passed, N failed'.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-dependencies.sh || exit 1
+
+configurations=(gcc clang sanitize)
+declare -A compiler=([gcc]=g++ [clang]=clang++ [sanitize]=g++)
+declare -A options=([gcc]="" [clang]="" [sanitize]="-Db_sanitize=address,undefined -Dbuildtype=debugoptimized")
+logs=()
+unbuilt=0
+status=0
+for c in "${configurations[@]}"; do
+    dir="build/test-$c"
+    echo "== $c: configure and build in $dir"
+    if [ ! -f "$dir/build.ninja" ]; then
+        # shellcheck disable=SC2086
+        CXX="${compiler[$c]}" meson setup "$dir" ${options[$c]} >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; unbuilt=$((unbuilt + 1)); continue; }
+    fi
+    ninja -C "$dir" >"$dir.build.log" 2>&1 || { grep -m20 -B2 -A8 'error' "$dir.build.log"; unbuilt=$((unbuilt + 1)); continue; }
+    echo "== $c: test"
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 meson test -C "$dir" --print-errorlogs --num-processes 2 "$@" || status=1
+    logs+=("$dir/meson-logs/testlog.json")
+done
+python3 scripts/count_tests.py --unbuilt "$unbuilt" "${logs[@]}" || status=1
+exit $status

@@ -1,0 +1,103 @@
+// Activations: σ against the standard library, σ' against finite differences, and softmax's
+// Jacobian-vector product against the full Jacobian.
+#include <cmath>
+#include <limits>
+
+#include "testing.hpp"
+
+namespace {
+
+template <class A, class T> void check_derivative(T z) {
+    const double h = 1e-6, zd = static_cast<double>(z);
+    const double numeric = (A::function(zd + h) - A::function(zd - h)) / (2 * h);
+    const T a = A::function(z);
+    INFO("z = " << z);
+    CHECK(testing::close(static_cast<double>(A::derivative(z, a)), numeric, std::is_same_v<T, float> ? 1e-5 : 1e-8, 1e-9));
+}
+
+} // namespace
+
+TEMPLATE_TEST_CASE("element-wise activations and their derivatives", "[activations]", float, double) {
+    using T = TestType;
+    const T z = GENERATE(T(-3.5), T(-0.75), T(-0.1), T(0.2), T(1), T(4.25));
+
+    SECTION("identity") {
+        CHECK(nabla::identity::function(z) == z);
+        check_derivative<nabla::identity>(z);
+    }
+    SECTION("sigmoid") {
+        CHECK(testing::close(nabla::sigmoid::function(z), T(1) / (T(1) + std::exp(-z)), 4 * std::numeric_limits<T>::epsilon()));
+        check_derivative<nabla::sigmoid>(z);
+    }
+    SECTION("tanh") {
+        CHECK(nabla::tanh::function(z) == std::tanh(z));
+        check_derivative<nabla::tanh>(z);
+    }
+    SECTION("relu") {
+        CHECK(nabla::relu::function(z) == (z > 0 ? z : T(0)));
+        check_derivative<nabla::relu>(z);
+    }
+    SECTION("leaky_relu, slope 0.01") {
+        CHECK(nabla::leaky_relu::function(z) == (z > 0 ? z : T(0.01) * z));
+        check_derivative<nabla::leaky_relu>(z);
+    }
+    SECTION("leaky_relu_with<1/5>") {
+        CHECK(testing::close(nabla::leaky_relu_with<std::ratio<1, 5>>::function(z), z > 0 ? z : T(0.2) * z, 1e-7));
+        check_derivative<nabla::leaky_relu_with<std::ratio<1, 5>>>(z);
+    }
+}
+
+TEMPLATE_TEST_CASE("sigmoid never overflows", "[activations]", float, double) {
+    using T = TestType;
+    const T z = GENERATE(T(-1000), T(-100), T(-50), T(50), T(100), T(1000), std::numeric_limits<T>::lowest(),
+                         std::numeric_limits<T>::max());
+    const T a = nabla::sigmoid::function(z);
+    CHECK(std::isfinite(a));
+    CHECK(a >= T(0));
+    CHECK(a <= T(1));
+    CHECK(std::isfinite(nabla::sigmoid::derivative(z, a)));
+    CHECK(nabla::sigmoid::function(T(-1000)) == T(0));
+    CHECK(nabla::sigmoid::function(T(1000)) == T(1));
+}
+
+TEST_CASE("relu and leaky_relu at the kink take the left derivative", "[activations]") {
+    CHECK(nabla::relu::derivative(0.0, 0.0) == 0.0);
+    CHECK(nabla::leaky_relu::derivative(0.0, 0.0) == 0.01);
+}
+
+TEMPLATE_TEST_CASE("softmax", "[activations]", float, double) {
+    using T = TestType;
+    const nabla::vector<T, 4> z{T(1), T(-2), T(0.5), T(3)};
+    nabla::vector<T, 4> a;
+    nabla::detail::activate<nabla::softmax>(z, a);
+
+    SECTION("is e^z normalised") {
+        double sum = 0;
+        for (std::size_t k = 0; k < 4; ++k) sum += std::exp(static_cast<double>(z[k]));
+        for (std::size_t k = 0; k < 4; ++k) CHECK(testing::close(a[k], static_cast<T>(std::exp(static_cast<double>(z[k])) / sum), 1e-6));
+    }
+    SECTION("is finite for huge z") {
+        const nabla::vector<T, 3> big{T(1000), T(-1000), T(999)};
+        nabla::vector<T, 3> p;
+        nabla::detail::activate<nabla::softmax>(big, p);
+        CHECK(testing::close(p[0] + p[2], T(1), 1e-6));
+        CHECK(p[1] == T(0));
+    }
+    SECTION("applies its full Jacobian diag(a) - a aᵀ in the backward step") {
+        const nabla::vector<T, 4> g{T(0.3), T(-1), T(2), T(0.1)};
+        nabla::vector<T, 4> delta;
+        nabla::detail::backpropagate<nabla::softmax>(z, a, g, delta);
+        for (std::size_t j = 0; j < 4; ++j) {
+            double expected = 0;
+            for (std::size_t k = 0; k < 4; ++k) expected += ((j == k ? a[k] : 0) - a[k] * a[j]) * g[k];
+            CHECK(testing::close(static_cast<double>(delta[j]), expected, 1e-5, 1e-7));
+        }
+    }
+    SECTION("works column by column on a batch") {
+        nabla::matrix<T, 2, 3> Z{{0, 1, -1}, {0, 1, 1}}, A;
+        nabla::detail::activate<nabla::softmax>(Z, A);
+        CHECK(A(0, 0) == T(0.5));
+        CHECK(A(1, 1) == T(0.5));
+        CHECK(testing::close(A(0, 2), T(1) / (T(1) + std::exp(T(2))), 1e-6));
+    }
+}

@@ -1,0 +1,80 @@
+// Fixed-size tensors and their expressions, against hand-computed results.
+#include <type_traits>
+
+#include "testing.hpp"
+
+TEMPLATE_TEST_CASE("tensors are fixed-size values on the stack", "[tensor]", float, double) {
+    using T = TestType;
+    static_assert(sizeof(nabla::vector<T, 5>) == 5 * sizeof(T));
+    static_assert(sizeof(nabla::matrix<T, 3, 7>) == 21 * sizeof(T));
+    static_assert(std::is_trivially_copyable_v<nabla::vector<T, 5>>);
+    static_assert(std::is_trivially_copyable_v<nabla::matrix<T, 3, 7>>);
+    static_assert(nabla::matrix<T, 3, 7>::rows() == 3 && nabla::matrix<T, 3, 7>::cols() == 7);
+    static_assert(nabla::vector<T, 5>::size() == 5);
+
+    SECTION("default construction gives zeros") {
+        nabla::vector<T, 4> v;
+        nabla::matrix<T, 2, 3> M;
+        for (auto e : v) CHECK(e == T(0));
+        for (auto e : M) CHECK(e == T(0));
+    }
+    SECTION("brace initialisation fills rows in order") {
+        nabla::matrix<T, 3, 2> W{{1, 2}, {3, 4}, {5, 6}};
+        CHECK(W(0, 0) == T(1));
+        CHECK(W(0, 1) == T(2));
+        CHECK(W(2, 1) == T(6));
+        CHECK(W.data()[3] == T(4)); // row-major
+        nabla::vector<T, 3> v{1, 2.5, 3.f};
+        CHECK(v[1] == T(2.5));
+    }
+}
+
+TEMPLATE_TEST_CASE("expressions evaluate like the math", "[tensor]", float, double) {
+    using T = TestType;
+    const nabla::matrix<T, 2, 3> W{{1, 2, 3}, {4, 5, 6}};
+    const nabla::vector<T, 3> a{1, 0, -1};
+    const nabla::vector<T, 2> b{10, 20};
+    const nabla::vector<T, 2> d{2, 3};
+
+    SECTION("W * a + b") {
+        nabla::vector<T, 2> z = W * a + b;
+        CHECK(z == nabla::vector<T, 2>{1 - 3 + 10, 4 - 6 + 20});
+    }
+    SECTION("a - b, scalar multiples and hadamard") {
+        nabla::vector<T, 2> r = T(2) * (b - d);
+        CHECK(r == nabla::vector<T, 2>{16, 34});
+        nabla::vector<T, 2> s = hadamard(b, d) * 0.5;
+        CHECK(s == nabla::vector<T, 2>{10, 30});
+    }
+    SECTION("transpose(W) * d") {
+        nabla::vector<T, 3> g = transpose(W) * d;
+        CHECK(g == nabla::vector<T, 3>{1 * 2 + 4 * 3, 2 * 2 + 5 * 3, 3 * 2 + 6 * 3});
+    }
+    SECTION("outer(d, a)") {
+        nabla::matrix<T, 2, 3> G = outer(d, a);
+        CHECK(G == nabla::matrix<T, 2, 3>{{2, 0, -2}, {3, 0, -3}});
+    }
+    SECTION("map(f, a)") {
+        nabla::vector<T, 3> m = map([](T v) { return v * v + 1; }, a);
+        CHECK(m == nabla::vector<T, 3>{2, 1, 2});
+    }
+    SECTION("a product of compound operands") {
+        nabla::vector<T, 2> z = W * (a + a) + W * a;
+        CHECK(z == nabla::vector<T, 2>{-6, -6});
+    }
+    SECTION("matrix products") {
+        const nabla::matrix<T, 3, 2> V{{1, 0}, {0, 1}, {1, 1}};
+        nabla::matrix<T, 2, 2> P = W * V;
+        CHECK(P == nabla::matrix<T, 2, 2>{{4, 5}, {10, 11}});
+    }
+    SECTION("assignment is alias-safe") {
+        nabla::matrix<T, 2, 2> S{{1, 2}, {3, 4}};
+        S = transpose(S);
+        CHECK(S == nabla::matrix<T, 2, 2>{{1, 3}, {2, 4}});
+        nabla::vector<T, 2> v{1, 1};
+        S = S * S;
+        v = S * v;
+        CHECK(S == nabla::matrix<T, 2, 2>{{7, 15}, {10, 22}});
+        CHECK(v == nabla::vector<T, 2>{22, 32});
+    }
+}
