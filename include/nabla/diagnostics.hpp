@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <type_traits>
 
 namespace nabla::check {
@@ -94,9 +95,24 @@ namespace nabla::detail {
 // What an operation returns after one of its checks failed: it converts to anything and every
 // operation accepts it, so the user sees the one error that names the mistake and no cascade.
 struct error_result {
+    // Anything, braced lists of any depth included, as the right-hand side of an assignment.
+    struct anything {
+        constexpr anything(std::initializer_list<anything>) noexcept {}
+        template <class U> constexpr anything(const U&) noexcept {}
+    };
+
     template <class U> constexpr operator U() const noexcept { return U{}; }
     constexpr error_result operator[](std::size_t) const noexcept { return {}; }
     constexpr error_result operator()(auto...) const noexcept { return {}; }
+    constexpr error_result& operator=(std::initializer_list<anything>) noexcept { return *this; }
+    template <class U> constexpr error_result& operator=(const U&) noexcept { return *this; }
+    // The accessors of networks, tapes, deltas and gradients.
+    template <std::size_t> constexpr error_result W() const noexcept { return {}; }
+    template <std::size_t> constexpr error_result b() const noexcept { return {}; }
+    template <std::size_t> constexpr error_result z() const noexcept { return {}; }
+    template <std::size_t> constexpr error_result a() const noexcept { return {}; }
+    template <std::size_t> constexpr error_result at() const noexcept { return {}; }
+    constexpr error_result output() const noexcept { return {}; }
 };
 
 } // namespace nabla::detail

@@ -89,7 +89,9 @@ public:
 
 private:
     template <std::size_t l, bool Weights, class Self> static constexpr decltype(auto) layer_at(Self& self) noexcept {
-        if constexpr (l < 1 || l > depth) {
+        if constexpr (!well_formed) {
+            return detail::error_result{}; // the topology's own check has spoken
+        } else if constexpr (l < 1 || l > depth) {
             static_assert(check::layer_index<l>::template between_1_and<depth>, NABLA_MESSAGE_LAYER_INDEX);
             return detail::error_result{};
         } else if constexpr (Weights) {

@@ -1,33 +1,34 @@
-// The backward pass against independent references: the lecture's closed form for one neuron, and
-// central finite differences for every activation × loss pair at depths 1 to 5 and widths 1 to 32.
+// The finite-difference gradient check, written once and run for every activation, loss and depth.
+#pragma once
+
 #include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "testing.hpp"
 
-namespace {
+namespace testing {
 
 // Every parameter in order W¹, b¹, W², …, as a flat list of references.
 template <class P> auto flatten(P& theta) {
     std::vector<typename std::remove_cvref_t<P>::value_type*> out;
-    testing::for_each_layer(theta, [&](auto& W, auto& b) {
+    for_each_layer(theta, [&](auto& W, auto& b) {
         for (auto& w : W) out.push_back(&w);
         for (auto& v : b) out.push_back(&v);
     });
     return out;
 }
 
-template <class Loss, class Tensor> void fill_target(Tensor& y_hat, testing::random_source& random) {
+template <class Loss, class Tensor> void fill_target(Tensor& y_hat, random_source& random) {
     if constexpr (std::is_same_v<Loss, nabla::cross_entropy>) {
         // A probability distribution, not only one-hot: the fused delta must be exact for any target.
         double total = 0;
         for (auto& v : y_hat) total += (v = static_cast<typename Tensor::value_type>(random.uniform(0, 1)));
         for (auto& v : y_hat) v /= static_cast<typename Tensor::value_type>(total);
     } else if constexpr (std::is_same_v<Loss, nabla::binary_cross_entropy>) {
-        testing::fill(y_hat, random, 0, 1);
+        fill(y_hat, random, 0, 1);
     } else {
-        testing::fill(y_hat, random, -1, 1);
+        fill(y_hat, random, -1, 1);
     }
 }
 
@@ -46,10 +47,10 @@ template <class Hidden, class Output, class Loss, std::size_t... Sizes> void che
     }(std::make_index_sequence<L>{}));
 
     double_net net;
-    testing::randomize(net, seed);
-    testing::random_source random{seed ^ 0x5eedULL};
+    randomize(net, seed);
+    random_source random{seed ^ 0x5eedULL};
     nabla::vector<double, n[0]> x;
-    testing::fill(x, random, -2, 2);
+    fill(x, random, -2, 2);
     nabla::vector<double, n[L]> y_hat;
     fill_target<Loss>(y_hat, random);
 
@@ -74,7 +75,7 @@ template <class Hidden, class Output, class Loss, std::size_t... Sizes> void che
         };
         const double numeric = (4 * difference(h / 2) - difference(h)) / 3;
         INFO("parameter " << i << " of " << parameters.size() << ": analytic " << *analytic[i] << ", numeric " << numeric);
-        CHECK(testing::close(*analytic[i], numeric, 1e-6, 1e-9 * (1 + std::abs(C))));
+        CHECK(close(*analytic[i], numeric, 1e-6, 1e-9 * (1 + std::abs(C))));
         largest = std::max(largest, std::abs(*analytic[i]));
     }
 
@@ -89,7 +90,7 @@ template <class Hidden, class Output, class Loss, std::size_t... Sizes> void che
     const auto analytic_f = flatten(grad_f);
     for (std::size_t i = 0; i < analytic.size(); ++i) {
         INFO("parameter " << i << ": float " << *analytic_f[i] << ", double " << *analytic[i]);
-        CHECK(testing::close(static_cast<double>(*analytic_f[i]), *analytic[i], 1e-3, 1e-5 * (1 + largest)));
+        CHECK(close(static_cast<double>(*analytic_f[i]), *analytic[i], 1e-3, 1e-5 * (1 + largest)));
     }
 }
 
@@ -103,52 +104,4 @@ template <class Hidden, class Output, class Loss> void check_depths(std::uint64_
     check_against_finite_differences<Hidden, Output, Loss, 3, 4, 12, 5, 3, 2>(seed + 5);
 }
 
-} // namespace
-
-TEST_CASE("one sigmoid neuron with square error: the lecture's closed form", "[gradient]") {
-    // ∂C/∂w_i = 2(σ(Wx+b) - ŷ)(1 - σ(Wx+b))σ(Wx+b) x_i, ∂C/∂b = 2(σ(Wx+b) - ŷ)(1 - σ(Wx+b))σ(Wx+b).
-    using net_t = nabla::network<double, nabla::input<2>, nabla::dense<1, nabla::sigmoid>>;
-    net_t net;
-    net.W<1>() = {{0.7, -1.3}};
-    net.b<1>() = {0.25};
-    const nabla::vector<double, 2> x{1.5, -0.5};
-    const nabla::vector<double, 1> y_hat{0.2};
-    const double s = 1 / (1 + std::exp(-(0.7 * 1.5 + -1.3 * -0.5 + 0.25)));
-    const double common = 2 * (s - 0.2) * (1 - s) * s;
-
-    auto grad = nabla::gradient(net, nabla::squared_error{}, x, y_hat);
-    CHECK(testing::close(grad.W<1>()(0, 0), common * 1.5, 1e-14));
-    CHECK(testing::close(grad.W<1>()(0, 1), common * -0.5, 1e-14));
-    CHECK(testing::close(grad.b<1>()[0], common, 1e-14));
-    CHECK(testing::close(nabla::loss_value(net, nabla::squared_error{}, x, y_hat), (s - 0.2) * (s - 0.2), 1e-14));
-}
-
-TEST_CASE("gradients match finite differences: squared_error", "[gradient]") {
-    SECTION("identity") { check_depths<nabla::identity, nabla::identity, nabla::squared_error>(11); }
-    SECTION("sigmoid") { check_depths<nabla::sigmoid, nabla::sigmoid, nabla::squared_error>(21); }
-    SECTION("tanh") { check_depths<nabla::tanh, nabla::tanh, nabla::squared_error>(31); }
-    SECTION("relu") { check_depths<nabla::relu, nabla::identity, nabla::squared_error>(41); }
-    SECTION("leaky_relu") { check_depths<nabla::leaky_relu, nabla::leaky_relu, nabla::squared_error>(51); }
-    SECTION("leaky_relu_with<1/5>") {
-        check_depths<nabla::leaky_relu_with<std::ratio<1, 5>>, nabla::identity, nabla::squared_error>(61);
-    }
-    SECTION("softmax output, through its full Jacobian") { check_depths<nabla::tanh, nabla::softmax, nabla::squared_error>(71); }
-}
-
-TEST_CASE("gradients match finite differences: mean_squared_error", "[gradient]") {
-    SECTION("sigmoid") { check_depths<nabla::sigmoid, nabla::sigmoid, nabla::mean_squared_error>(81); }
-    SECTION("relu") { check_depths<nabla::relu, nabla::relu, nabla::mean_squared_error>(91); }
-}
-
-TEST_CASE("gradients match finite differences: binary_cross_entropy with sigmoid", "[gradient]") {
-    SECTION("sigmoid hidden") { check_depths<nabla::sigmoid, nabla::sigmoid, nabla::binary_cross_entropy>(101); }
-    SECTION("tanh hidden") { check_depths<nabla::tanh, nabla::sigmoid, nabla::binary_cross_entropy>(111); }
-    SECTION("relu hidden") { check_depths<nabla::relu, nabla::sigmoid, nabla::binary_cross_entropy>(121); }
-}
-
-TEST_CASE("gradients match finite differences: cross_entropy with softmax", "[gradient]") {
-    SECTION("sigmoid hidden") { check_depths<nabla::sigmoid, nabla::softmax, nabla::cross_entropy>(131); }
-    SECTION("tanh hidden") { check_depths<nabla::tanh, nabla::softmax, nabla::cross_entropy>(141); }
-    SECTION("relu hidden") { check_depths<nabla::relu, nabla::softmax, nabla::cross_entropy>(151); }
-    SECTION("leaky_relu hidden") { check_depths<nabla::leaky_relu, nabla::softmax, nabla::cross_entropy>(161); }
-}
+} // namespace testing
