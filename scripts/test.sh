@@ -11,6 +11,7 @@ declare -A options=([gcc]="" [clang]="" [sanitize]="-Db_sanitize=address,undefin
 logs=()
 unbuilt=0
 status=0
+mkdir -p build
 for c in "${configurations[@]}"; do
     dir="build/test-$c"
     echo "== $c: configure and build in $dir"

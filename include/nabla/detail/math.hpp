@@ -49,6 +49,30 @@ constexpr double constexpr_log(double x) noexcept {
     return 2 * sum + e * 0.6931471805599453094172321;
 }
 
+// sqrt(x) for double, correctly rounded like std::sqrt: Newton's iteration from a bit-level
+// estimate, then a last correction of one ulp either way.
+constexpr double constexpr_sqrt(double x) noexcept {
+    if (x != x || x < 0) return std::numeric_limits<double>::quiet_NaN();
+    if (x == 0 || x == std::numeric_limits<double>::infinity()) return x;
+    double r = std::bit_cast<double>((std::bit_cast<std::uint64_t>(x) >> 1) + (std::uint64_t{1023} << 51));
+    for (int i = 0; i < 8; ++i) r = 0.5 * (r + x / r);
+    // Of r and its neighbours, keep the one whose square is nearest x.
+    const auto error = [x](double c) { const double e = c * c - x; return e < 0 ? -e : e; };
+    const double below = std::bit_cast<double>(std::bit_cast<std::uint64_t>(r) - 1);
+    const double above = std::bit_cast<double>(std::bit_cast<std::uint64_t>(r) + 1);
+    if (error(below) < error(r)) r = below;
+    if (error(above) < error(r)) r = above;
+    return r;
+}
+
+// Whether x is neither infinite nor NaN, usable in constant evaluation.
+template <class T> constexpr bool is_finite(T x) noexcept { return x - x == T(0); }
+
+template <class T> constexpr T sqrt(T x) noexcept {
+    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
+    return std::sqrt(x);
+}
+
 template <class T> constexpr T exp(T x) noexcept {
     if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
     return std::exp(x);
