@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 #include "testing.hpp"
 
@@ -87,4 +88,31 @@ TEMPLATE_TEST_CASE("forward, backward and gradient allocate nothing", "[allocati
         for (std::size_t j = 0; j < 32; ++j) Y(j % 10, j) = 1;
         CHECK(allocations_during_a_training_pass<net_t, nabla::cross_entropy>(net, X, Y) == 0);
     }
+}
+
+TEMPLATE_TEST_CASE("training allocates nothing beyond the caller's data", "[allocation]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<4>, nabla::dense<16, nabla::tanh>, nabla::dense<3, nabla::softmax>>;
+    std::vector<nabla::sample<net_t>> data(37);
+    testing::random_source random{4};
+    for (std::size_t k = 0; k < data.size(); ++k) {
+        testing::fill(data[k].x, random);
+        data[k].y[k % 3] = 1;
+    }
+    net_t net;
+    nabla::initialize(net, nabla::init::xavier_uniform{}, 5);
+    const auto stop = nabla::stop_when{.max_epochs = 3, .step_below = 1e-12};
+    const nabla::cross_entropy loss;
+
+    const std::size_t before = allocations;
+    nabla::train(net, data, loss, nabla::sgd{.learning_rate = 0.1}, nabla::per_sample{.shuffle_seed = 1}, stop);
+    nabla::train(net, data, loss, nabla::momentum{.learning_rate = 0.1, .momentum = 0.9}, nabla::full_batch{}, stop);
+    nabla::train(net, data, loss, nabla::adam{}, nabla::minibatch<8>{.shuffle_seed = 2}, stop,
+                 [](std::size_t, double) { return true; });
+    nabla::optimizer<net_t, nabla::adam> opt{nabla::adam{.learning_rate = 1e-3}};
+    opt.step(net, nabla::gradient(net, loss, data[0].x, data[0].y));
+    const double quality = nabla::evaluate(net, data, loss) + nabla::accuracy(net, data);
+    const std::size_t after = allocations;
+    CHECK(std::isfinite(quality));
+    CHECK(after - before == 0);
 }

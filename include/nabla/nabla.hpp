@@ -32,3 +32,13 @@
 #include <nabla/network/loss_value.hpp>
 #include <nabla/network/network.hpp>
 #include <nabla/network/parameters.hpp>
+
+#include <nabla/training/adam.hpp>
+#include <nabla/training/initialize.hpp>
+#include <nabla/training/momentum.hpp>
+#include <nabla/training/optimizer.hpp>
+#include <nabla/training/sample.hpp>
+#include <nabla/training/schedule.hpp>
+#include <nabla/training/sgd.hpp>
+#include <nabla/training/stop_when.hpp>
+#include <nabla/training/train.hpp>

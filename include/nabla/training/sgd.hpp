@@ -1,0 +1,20 @@
+// sgd: the lecture's gradient descent step, θ ← θ − η ∇C(θ).
+#pragma once
+
+#include <cstddef>
+
+namespace nabla {
+
+// Plain gradient descent with learning rate η.   nabla::sgd{.learning_rate = 0.5}
+struct sgd final {
+    double learning_rate = 0.01;
+
+    static constexpr std::size_t state_count = 0;
+    template <class T> struct rule {
+        T eta;
+        constexpr rule(const sgd& method, std::size_t, double, double) noexcept : eta(static_cast<T>(method.learning_rate)) {}
+        constexpr T operator()(T theta, T g, T*) const noexcept { return theta - eta * g; }
+    };
+};
+
+} // namespace nabla
