@@ -9,6 +9,8 @@ int main() {
     using net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>>;
     std::vector<nabla::sample<net_t>> xor_data = {{{0, 0}, {0}}, {{0, 1}, {1}}, {{1, 0}, {1}}, {{1, 1}, {0}}};
 
+    std::printf("y = %s\n\n%s\n", nabla::formula<net_t>().c_str(), nabla::summary<net_t>().c_str());
+
     net_t net;
     nabla::initialize(net, nabla::init::uniform{-1.f, 1.f}, /*seed=*/7);
     const nabla::train_report r = nabla::train(

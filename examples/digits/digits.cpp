@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
     std::printf("%zu samples from %s: %zu to train, %zu to test\n", loaded.samples.size(), path.c_str(), train_set.size(),
                 test_set.size());
 
+    std::printf("y = %s\n\n%s\n", nabla::formula<net_t>().c_str(), nabla::summary<net_t>().c_str());
+
     static net_t net; // 2 KiB of parameters; static only to keep main's frame small
     nabla::initialize(net, nabla::init::xavier_uniform{}, 2026);
     constexpr std::size_t epochs = 40;

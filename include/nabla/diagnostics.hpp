@@ -71,6 +71,16 @@ template <std::size_t Expected> struct initializer_columns {
     template <std::size_t... Actual> static constexpr bool match = ((Expected == Actual) && ...);
 };
 
+template <class E> struct formula {
+    static constexpr bool starts_from_input = requires { E::is_affine_term; };
+};
+template <std::size_t N> struct affine_size {
+    static constexpr bool is_positive = N > 0;
+};
+template <class Activation> struct activation_argument {
+    template <class E> static constexpr bool is_affine = E::is_affine_term;
+};
+
 } // namespace nabla::check
 
 // The sentences. Each quotes the call the user wrote; the predicate beside it carries the numbers.
@@ -86,6 +96,9 @@ template <std::size_t Expected> struct initializer_columns {
 #define NABLA_MESSAGE_HIDDEN_ACTIVATION "softmax is only allowed in the output layer"
 #define NABLA_MESSAGE_LOSS_ACTIVATION \
     "cross_entropy needs a softmax output layer, binary_cross_entropy a sigmoid output layer"
+#define NABLA_MESSAGE_FORMULA_START "a formula starts from dsl::input<N>: dsl::affine<M>(dsl::input<N>)"
+#define NABLA_MESSAGE_AFFINE_SIZE "dsl::affine<N>(e) needs N > 0"
+#define NABLA_MESSAGE_ACTIVATION_ARGUMENT "an activation applies to an affine map: dsl::sigmoid(dsl::affine<N>(e))"
 #define NABLA_MESSAGE_INITIALIZER_COUNT "vector<T, N>{values...}: give exactly N values"
 #define NABLA_MESSAGE_INITIALIZER_ROWS "matrix<T, R, C>{{row}, ...}: give exactly R rows"
 #define NABLA_MESSAGE_INITIALIZER_COLUMNS "matrix<T, R, C>{{row}, ...}: give exactly C values in every row"

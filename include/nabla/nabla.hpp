@@ -1,6 +1,7 @@
 // nabla: a neural network whose topology is a type. Include this one header for all of it.
 #pragma once
 
+#include <nabla/detail/text.hpp>
 #include <nabla/diagnostics.hpp>
 
 #include <nabla/tensor/expression.hpp>
@@ -16,6 +17,11 @@
 #include <nabla/activations/sigmoid.hpp>
 #include <nabla/activations/softmax.hpp>
 #include <nabla/activations/tanh.hpp>
+
+#include <nabla/describe/formula.hpp>
+#include <nabla/describe/summary.hpp>
+
+#include <nabla/dsl/dsl.hpp>
 
 #include <nabla/layers/dense.hpp>
 #include <nabla/layers/input.hpp>

@@ -4,7 +4,7 @@
 The case's '// expect:' lines must all appear in the failing compiler output (spaces and 'nabla::'
 ignored: g++ writes 'vector<4> >' where clang++ writes 'vector<4>>', and clang++ prints a predicate
 as the source spells it); the first 'error:' line must carry the
-first expectation; there must be exactly one error; the output must stay under 25 lines.
+first expectation and come within the first ten lines; there must be exactly one error; the output must stay under 25 lines.
 Exit 0: the case behaves. Exit 1: it does not. Exit 99: the valid variant does not compile, so the
 case itself is broken (meson reports a hard error).
 usage: run.py CASE.cpp COMPILER [FLAG...]
@@ -47,6 +47,8 @@ if status == 0:
 for expected in expectations:
     if squeeze(expected) not in squeezed:
         problems.append(f"the output lacks: {expected}")
+if errors and lines.index(errors[0]) >= 10:
+    problems.append(f"the first error is on line {lines.index(errors[0]) + 1}, past the first ten")
 if errors and expectations[0] not in errors[0]:
     problems.append(f"the first error is not the intended one: {errors[0]}")
 if len(errors) != 1:

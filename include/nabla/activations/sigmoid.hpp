@@ -7,6 +7,8 @@ namespace nabla {
 
 // σ(z) = 1 / (1 + e^{-z}), σ'(z) = σ(z)(1 - σ(z)).   nabla::dense<3, nabla::sigmoid>
 struct sigmoid final {
+    static constexpr const char* name = "sigmoid";
+    static constexpr const char* symbol = "σ"; // in formulas; empty: none is written
     // e^{-|z|} never overflows, so σ is finite (and exactly 0 or 1 in the limit) for every finite z.
     template <class T> static constexpr T function(T z) noexcept {
         if (z >= T(0)) return T(1) / (T(1) + detail::exp(-z));

@@ -11,6 +11,8 @@ namespace nabla {
 // so backpropagation applies it whole; with cross_entropy the pair is fused to delta = a - y_hat.
 //   nabla::dense<10, nabla::softmax>
 struct softmax final {
+    static constexpr const char* name = "softmax";
+    static constexpr const char* symbol = "softmax"; // in formulas; empty: none is written
     static constexpr bool is_column_activation = true;
     static constexpr bool output_layer_only = true;
 

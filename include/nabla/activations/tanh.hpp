@@ -7,6 +7,8 @@ namespace nabla {
 
 // σ(z) = tanh z, σ'(z) = 1 - tanh² z.   nabla::dense<16, nabla::tanh>
 struct tanh final {
+    static constexpr const char* name = "tanh";
+    static constexpr const char* symbol = "tanh"; // in formulas; empty: none is written
     template <class T> static constexpr T function(T z) noexcept { return detail::tanh(z); }
     template <class T> static constexpr T derivative(T, T a) noexcept { return T(1) - a * a; }
 };
