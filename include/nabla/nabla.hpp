@@ -23,6 +23,9 @@
 
 #include <nabla/dsl/dsl.hpp>
 
+#include <nabla/io/nabla_format.hpp>
+#include <nabla/io/status.hpp>
+
 #include <nabla/layers/dense.hpp>
 #include <nabla/layers/input.hpp>
 
