@@ -2,7 +2,7 @@
 """Totals the results of every meson test log given, as one line: 'N passed, N failed'.
 
 A Catch2 program counts its test cases (read from its summary); any other test (a compile-failure
-case, a smoke run) counts as one. A program that died before its summary counts as one failure.
+case, a smoke run) counts as one; a skipped test (exit 77) is counted apart. A program that died before its summary counts as one failure.
 """
 import json
 import re
@@ -11,7 +11,7 @@ import sys
 ALL_PASSED = re.compile(r"All tests passed \(\d+ assertions? in (\d+) test cases?\)")
 SOME_FAILED = re.compile(r"test cases:\s*(\d+) \|\s*(?:(\d+) passed \|\s*)?(\d+) failed")
 
-passed = failed = 0
+passed = failed = skipped = 0
 paths = sys.argv[1:]
 # "--unbuilt N": configurations whose build failed, one failure each.
 if paths[:1] == ["--unbuilt"]:
@@ -27,7 +27,10 @@ for path in paths:
     with log:
         for line in log:
             test = json.loads(line)
-            ok = test["result"] in ("OK", "EXPECTEDFAIL", "SKIP")
+            if test["result"] == "SKIP":
+                skipped += 1
+                continue
+            ok = test["result"] in ("OK", "EXPECTEDFAIL")
             out = test.get("stdout") or ""
             if m := ALL_PASSED.search(out):
                 n = int(m.group(1))
@@ -40,5 +43,5 @@ for path in paths:
                 passed += 1
             else:
                 failed += 1
-print(f"{passed} passed, {failed} failed")
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 sys.exit(1 if failed else 0)

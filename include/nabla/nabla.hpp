@@ -25,6 +25,10 @@
 
 #include <nabla/io/nabla_format.hpp>
 #include <nabla/io/status.hpp>
+// Only the safetensors loader needs a JSON parser; it comes with nlohmann-json3-dev.
+#if __has_include(<nlohmann/json.hpp>)
+#include <nabla/io/safetensors.hpp>
+#endif
 
 #include <nabla/layers/dense.hpp>
 #include <nabla/layers/input.hpp>
