@@ -5,7 +5,8 @@
 
 #include <nabla/nabla.hpp>
 
-int main() {
+// With an argument, the trained network is also saved there (examples/embedded/xor.nabla is one).
+int main(int argc, char** argv) {
     using net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>>;
     std::vector<nabla::sample<net_t>> xor_data = {{{0, 0}, {0}}, {{0, 1}, {1}}, {{1, 0}, {1}}, {{1, 1}, {0}}};
 
@@ -23,5 +24,10 @@ int main() {
     for (const auto& s : xor_data)
         std::printf("  xor(%g, %g) = %.4f  (target %g)\n", static_cast<double>(s.x[0]), static_cast<double>(s.x[1]),
                     static_cast<double>(net(s.x)[0]), static_cast<double>(s.y[0]));
+    if (argc > 1) {
+        const nabla::status s = nabla::save(net, argv[1]);
+        std::printf("saving to %s: %s\n", argv[1], s.message());
+        if (!s) return 1;
+    }
     return r.reason == nabla::stop_reason::loss_below ? 0 : 1;
 }

@@ -23,6 +23,7 @@
 
 #include <nabla/dsl/dsl.hpp>
 
+#include <nabla/io/emit_header.hpp>
 #include <nabla/io/nabla_format.hpp>
 #include <nabla/io/status.hpp>
 // Only the safetensors loader needs a JSON parser; it comes with nlohmann-json3-dev.
