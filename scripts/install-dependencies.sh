@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages nabla's build, tests and demo need (as root, or through sudo).
 set -euo pipefail
-packages=(g++ clang meson ninja-build pkg-config python3 libboost-dev catch2 nlohmann-json3-dev python3-torch)
+packages=(g++ clang libclang-rt-14-dev meson ninja-build pkg-config python3 libboost-dev catch2 nlohmann-json3-dev
+          python3-torch)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
