@@ -8,7 +8,7 @@ bash scripts/install-dependencies.sh || exit 1
 
 configurations=(gcc clang sanitize)
 declare -A compiler=([gcc]=g++ [clang]=clang++ [sanitize]=g++)
-declare -A options=([gcc]="" [clang]="-Dfuzz=true" [sanitize]="-Db_sanitize=address,undefined -Dbuildtype=debug -Dcompile_fail_tests=false")
+declare -A options=([gcc]="-Dbenchmarks=true" [clang]="-Dfuzz=true" [sanitize]="-Db_sanitize=address,undefined -Dbuildtype=debug -Dcompile_fail_tests=false")
 logs=()
 unbuilt=0
 status=0

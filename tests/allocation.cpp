@@ -12,6 +12,10 @@ std::size_t allocations = 0;
 }
 
 // Every replaceable form, so that no allocation escapes the count and every delete matches its new.
+// (g++ cannot see that these replacements pair malloc with free on purpose.)
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 void* operator new(std::size_t size) {
     ++allocations;
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;

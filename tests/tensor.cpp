@@ -78,3 +78,52 @@ TEMPLATE_TEST_CASE("expressions evaluate like the math", "[tensor]", float, doub
         CHECK(v == nabla::vector<T, 2>{22, 32});
     }
 }
+
+TEMPLATE_TEST_CASE("products of every layout match the definition", "[tensor]", float, double) {
+    using T = TestType;
+    // Sizes past the kernels' vector widths, with remainders.
+    static nabla::matrix<T, 37, 70> A;
+    static nabla::matrix<T, 70, 33> B;
+    static nabla::matrix<T, 33, 70> Bt;
+    static nabla::matrix<T, 70, 37> At;
+    static nabla::vector<T, 70> x;
+    testing::random_source random{21};
+    testing::fill(A, random);
+    testing::fill(B, random);
+    testing::fill(x, random);
+    for (std::size_t i = 0; i < 70; ++i) {
+        for (std::size_t j = 0; j < 33; ++j) Bt(j, i) = B(i, j);
+        for (std::size_t j = 0; j < 37; ++j) At(i, j) = A(j, i);
+    }
+    static nabla::matrix<T, 37, 33> expected;
+    nabla::vector<T, 37> expected_vector;
+    for (std::size_t i = 0; i < 37; ++i) {
+        for (std::size_t j = 0; j < 33; ++j) {
+            T s{};
+            for (std::size_t k = 0; k < 70; ++k) s += A(i, k) * B(k, j);
+            expected(i, j) = s;
+        }
+        T s{};
+        for (std::size_t k = 0; k < 70; ++k) s += A(i, k) * x[k];
+        expected_vector[i] = s;
+    }
+    const auto same = [](const auto& got, const auto& want) {
+        for (std::size_t k = 0; k < got.size(); ++k) CHECK(testing::close(got.data()[k], want.data()[k], 1e-5, 1e-6));
+    };
+    static nabla::matrix<T, 37, 33> P;
+    P = A * B;
+    same(P, expected);
+    P = transpose(At) * B;
+    same(P, expected);
+    P = A * transpose(Bt);
+    same(P, expected);
+    P = transpose(At) * transpose(Bt);
+    same(P, expected);
+    nabla::vector<T, 37> y = A * x;
+    same(y, expected_vector);
+    y = transpose(At) * x;
+    same(y, expected_vector);
+    static nabla::matrix<T, 37, 70> O;
+    O = outer(expected_vector, x);
+    CHECK(O(5, 9) == expected_vector[5] * x[9]);
+}

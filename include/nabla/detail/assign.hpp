@@ -11,6 +11,8 @@ namespace nabla::detail {
 // not read by e (tensors' operator= makes sure of it by evaluating into a fresh object).
 template <Expression E>
 constexpr void assign(typename E::value_type* destination, const E& e) noexcept {
+    // A product is evaluated whole, by a kernel shaped by its sizes.
+    if constexpr (requires { e.evaluate_into(destination); }) return e.evaluate_into(destination);
     for (std::size_t i = 0; i < E::row_count; ++i)
         for (std::size_t j = 0; j < E::column_count; ++j)
             destination[i * E::column_count + j] = e.coefficient(i, j);

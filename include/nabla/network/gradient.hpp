@@ -25,8 +25,11 @@ template <class N, class X>
 constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta) noexcept {
     typename N::parameters_type grad;
     [&]<std::size_t... l>(std::index_sequence<l...>) {
-        ((grad.template W<l + 1>() = delta.template at<l + 1>() * transpose(tape.template a<l>())), ...);
-        ((grad.template b<l + 1>() = delta.template at<l + 1>() * detail::ones<typename N::value_type, X::column_count>()), ...);
+        // Straight into grad (no alias is possible), each product by its kernel.
+        (detail::assign(grad.template W<l + 1>().data(), delta.template at<l + 1>() * transpose(tape.template a<l>())), ...);
+        (detail::assign(grad.template b<l + 1>().data(),
+                        delta.template at<l + 1>() * detail::ones<typename N::value_type, X::column_count>()),
+         ...);
     }(std::make_index_sequence<N::depth>{});
     return grad;
 }

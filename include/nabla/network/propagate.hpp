@@ -33,11 +33,13 @@ template <class P, class X> constexpr bool input_fits() noexcept {
     }
 }
 
-// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z).
+// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, then the bias on each column.
 template <std::size_t l, class P, class APrevious, class Z>
 constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a) noexcept {
-    assign(z.data(), theta.template W<l>() * a_previous + broadcast<std::remove_cvref_t<decltype(theta.template b<l>())>,
-                                                                         Z::column_count>(theta.template b<l>()));
+    assign(z.data(), theta.template W<l>() * a_previous);
+    const auto& b = theta.template b<l>();
+    for (std::size_t i = 0; i < Z::row_count; ++i)
+        for (std::size_t j = 0; j < Z::column_count; ++j) z.data()[i * Z::column_count + j] += b[i];
     activate<typename P::template layer<l>::activation>(z, a);
 }
 

@@ -119,6 +119,8 @@ public:
     constexpr value_type coefficient(std::size_t i, std::size_t j) const noexcept {
         return operand_.coefficient(j, i);
     }
+    // What is transposed; a product kernel reads its storage directly.
+    constexpr const E& inner() const noexcept { return operand_; }
 
 private:
     detail::operand<E> operand_;

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <nabla/detail/kernels.hpp>
 #include <nabla/tensor/expression.hpp>
 #include <nabla/tensor/matrix.hpp>
 #include <nabla/tensor/vector.hpp>
@@ -36,6 +37,13 @@ public:
     static constexpr bool is_vector = R::is_vector, is_leaf = false;
 
     constexpr product(const L& l, const R& r) noexcept : left_(l), right_(r) {}
+
+    // The whole product at once, by the kernel its operands' layouts call for (detail/kernels.hpp);
+    // detail::assign prefers this to the coefficient rule.
+    constexpr void evaluate_into(value_type* out) const noexcept {
+        detail::multiply<value_type, row_count, L::column_count, column_count, !left_type::is_leaf, !right_type::is_leaf>(
+            out, storage_of(left_), storage_of(right_));
+    }
     constexpr value_type coefficient(std::size_t i, std::size_t j) const noexcept {
         value_type sum{};
         for (std::size_t k = 0; k < L::column_count; ++k) sum += left_.coefficient(i, k) * right_.coefficient(k, j);
@@ -43,6 +51,14 @@ public:
     }
 
 private:
+    // What the operands are stored as: a tensor, or a transposed tensor (read in place).
+    using left_type = std::remove_cvref_t<typename detail::product_operand<L>::type>;
+    using right_type = std::remove_cvref_t<typename detail::product_operand<R>::type>;
+    template <class E> static constexpr const value_type* storage_of(const E& e) noexcept {
+        if constexpr (E::is_leaf) return e.data();
+        else return e.inner().data();
+    }
+
     typename detail::product_operand<L>::type left_;
     typename detail::product_operand<R>::type right_;
 };

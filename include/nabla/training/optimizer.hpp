@@ -3,10 +3,12 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
 
+#include <nabla/detail/bytes.hpp>
 #include <nabla/detail/math.hpp>
 
 namespace nabla {
@@ -49,22 +51,12 @@ public:
         const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
         const typename Method::template rule<value_type> rule(method_, t, beta1_t, beta2_t);
         // Two passes with the same arithmetic: the first only looks, so a refused step leaves no trace.
-        bool finite = true;
-        sweep(net, grad, scale, rule, [&](value_type&, value_type next, const value_type* state) {
-            finite = finite && detail::is_finite(next);
-            for (std::size_t k = 0; k < Method::state_count; ++k) finite = finite && detail::is_finite(state[k]);
-        }, false);
-        if (!finite) return {false, 0};
-        double largest = 0;
-        sweep(net, grad, scale, rule, [&](value_type& theta, value_type next, const value_type*) {
-            const double change = static_cast<double>(next > theta ? next - theta : theta - next);
-            largest = change > largest ? change : largest;
-            theta = next;
-        }, true);
+        if (!sweep<false>(net, grad, scale, rule).finite) return {false, 0};
+        const auto written = sweep<true>(net, grad, scale, rule);
         steps_ = t;
         power1_ = beta1_t;
         power2_ = beta2_t;
-        return {true, largest};
+        return {true, static_cast<double>(std::bit_cast<value_type>(written.largest))};
     }
     constexpr step_result step(N& net, const parameters_type& grad, value_type scale = 1) noexcept {
         return step(static_cast<parameters_type&>(net), grad, scale);
@@ -79,21 +71,46 @@ private:
         else return 1;
     }
 
-    template <class Rule, class Visit>
-    constexpr void sweep(parameters_type& net, const parameters_type& grad, value_type scale, const Rule& rule, Visit visit,
-                         bool keep_state) noexcept {
+    using bits = detail::bits_of<value_type>;
+    // The exponent field of an IEEE float or double.
+    static constexpr bits exponent = sizeof(value_type) == 4 ? bits{0x7f800000u} : static_cast<bits>(0x7ff0000000000000ull);
+    struct sweep_result {
+        bool finite = true;
+        bits largest = 0; // of |Δθ|, as bits: for non-negative floats their order is the values'
+    };
+
+    // Computes every new parameter and state value; Write stores them and tracks the largest
+    // change, otherwise only finiteness is checked. Each tensor is one flat loop with its own
+    // accumulators, branch-free, so that it vectorises.
+    template <bool Write, class Rule>
+    constexpr sweep_result sweep(parameters_type& net, const parameters_type& grad, value_type scale, const Rule& rule) noexcept {
+        sweep_result result;
         [&]<std::size_t... k>(std::index_sequence<k...>) {
             detail::zip_tensors(
                 [&](auto& theta, const auto& g, auto&... state) {
+                    value_type* t = theta.data();
+                    const value_type* d = g.data();
+                    bits non_finite = 0; // non-zero once a value's exponent bits are all ones (inf, NaN)
+                    bits largest = 0;
                     for (std::size_t i = 0; i < theta.size(); ++i) {
                         value_type s[Method::state_count + 1] = {state.data()[i]...};
-                        const value_type next = rule(theta.data()[i], scale * g.data()[i], s);
-                        visit(theta.data()[i], next, s);
-                        if (keep_state) ((state.data()[i] = s[k]), ...);
+                        const value_type next = rule(t[i], scale * d[i], s);
+                        if constexpr (Write) {
+                            const bits change = std::bit_cast<bits>(next > t[i] ? next - t[i] : t[i] - next);
+                            largest = change > largest ? change : largest;
+                            t[i] = next;
+                            ((state.data()[i] = s[k]), ...);
+                        } else {
+                            non_finite |= static_cast<bits>((std::bit_cast<bits>(next) & exponent) == exponent);
+                            ((non_finite |= static_cast<bits>((std::bit_cast<bits>(s[k]) & exponent) == exponent)), ...);
+                        }
                     }
+                    result.finite &= non_finite == 0;
+                    result.largest = largest > result.largest ? largest : result.largest;
                 },
                 net, grad, state_[k]...);
         }(std::make_index_sequence<Method::state_count>{});
+        return result;
     }
 
     Method method_;

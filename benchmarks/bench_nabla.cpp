@@ -1,0 +1,58 @@
+// nabla: net(x), gradient + optimizer step on one sample, and on a minibatch of 32.
+#include <string>
+
+#include "report.hpp"
+
+namespace {
+
+template <class Net> void forward(benchmark::State& state) {
+    const auto& net = bench::weights<Net>();
+    nabla::vector<float, Net::sizes.front()> x;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
+        benchmark::DoNotOptimize(x);
+        auto y = net(x);
+        benchmark::DoNotOptimize(y);
+    });
+}
+
+template <class Net> void train_sample(benchmark::State& state) {
+    static typename Net::net net;
+    net = bench::weights<Net>();
+    nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = bench::learning_rate}};
+    nabla::vector<float, Net::sizes.front()> x;
+    nabla::vector<float, Net::sizes.back()> y;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] = bench::targets<Net>()(i, 0);
+    bench::measure(state, bench::train_flops<Net>(), 1, [&] {
+        opt.step(net, nabla::gradient(net, typename Net::loss{}, x, y));
+        benchmark::DoNotOptimize(net);
+    });
+}
+
+template <class Net> void train_batch(benchmark::State& state) {
+    static typename Net::net net;
+    net = bench::weights<Net>();
+    nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = bench::learning_rate}};
+    const auto& X = bench::inputs<Net>();
+    const auto& Y = bench::targets<Net>();
+    bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
+        opt.step(net, nabla::gradient(net, typename Net::loss{}, X, Y), 1.f / bench::batch);
+        benchmark::DoNotOptimize(net);
+    });
+}
+
+} // namespace
+
+NABLA_BENCHMARK(bench::T, "forward", "nabla", forward);
+NABLA_BENCHMARK(bench::S, "forward", "nabla", forward);
+NABLA_BENCHMARK(bench::M, "forward", "nabla", forward);
+NABLA_BENCHMARK(bench::W, "forward", "nabla", forward);
+NABLA_BENCHMARK(bench::T, "train_sample", "nabla", train_sample);
+NABLA_BENCHMARK(bench::S, "train_sample", "nabla", train_sample);
+NABLA_BENCHMARK(bench::M, "train_sample", "nabla", train_sample);
+NABLA_BENCHMARK(bench::W, "train_sample", "nabla", train_sample);
+NABLA_BENCHMARK(bench::T, "train_batch32", "nabla", train_batch);
+NABLA_BENCHMARK(bench::S, "train_batch32", "nabla", train_batch);
+NABLA_BENCHMARK(bench::M, "train_batch32", "nabla", train_batch);
+NABLA_BENCHMARK(bench::W, "train_batch32", "nabla", train_batch);

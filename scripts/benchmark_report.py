@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Turns Google Benchmark's JSON from benchmarks/ into docs/benchmarks.md (tables and ratios) and
+docs/benchmarks.svg (time per sample, one bar per implementation, log scale).
+usage: benchmark_report.py RESULTS.json "COMPILER AND FLAGS" OUT_DIR"""
+import json
+import pathlib
+import platform
+import subprocess
+import sys
+
+results_path, compiler, out_dir = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+data = json.loads(pathlib.Path(results_path).read_text())
+context = data["context"]
+NETWORKS = {"T": "2-3-1 sigmoid, square error", "S": "8-16-16-4 tanh/identity, square error",
+            "M": "64-128-64-10 relu/softmax, cross-entropy", "W": "256-256-256-256-10 relu/softmax, cross-entropy"}
+WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training step, 1 sample", 1),
+             "train_batch32": ("training step, minibatch of 32", 32)}
+IMPLEMENTATIONS = ["nabla", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
+SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+rows, peak = {}, None
+for b in data["benchmarks"]:
+    if b.get("aggregate_name", "mean") != "mean":
+        continue
+    name = b.get("run_name", b["name"]).split("_mean")[0]
+    if name.startswith("peak/"):
+        peak = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+        continue
+    network, workload, implementation = name.split("/")[:3]
+    gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+    per_sample = b["real_time"] * SCALE[b["time_unit"]] / WORKLOADS[workload][1]
+    rows[(network, workload, implementation)] = (per_sample, gflops, b.get("allocs_per_iter", 0))
+
+cpu = platform.processor() or ""
+try:
+    cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+except (OSError, StopIteration):
+    pass
+out = ["# Benchmarks", "",
+       f"Machine: {cpu}, {context.get('num_cpus')} cores; compiler: {compiler}; one thread everywhere.",
+       f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, 3 repetitions,",
+       "the mean shown). Absolute times vary between machines: compare the ratios within one run.", ""]
+if peak:
+    out += [f"Single-core fp32 FMA peak measured in the same run: **{peak:.1f} GFLOP/s** "
+            "(`peak/fma/fp32`, independent FMA chains).", ""]
+for network, description in NETWORKS.items():
+    out += [f"## {network}: {description}", "",
+            "| workload | " + " | ".join(i for i in IMPLEMENTATIONS) + " |",
+            "| --- | " + " | ".join("---:" for _ in IMPLEMENTATIONS) + " |"]
+    for workload, (label, _) in WORKLOADS.items():
+        cells = []
+        for implementation in IMPLEMENTATIONS:
+            row = rows.get((network, workload, implementation))
+            if row is None:
+                cells.append("—")
+                continue
+            per_sample, gflops, allocs = row
+            share = f", {100 * gflops / peak:.0f} % of peak" if peak else ""
+            cells.append(f"{per_sample:,.0f} ns ({gflops:.1f} GFLOP/s{share}; {allocs:g} allocs)")
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out += ["", "nabla's speed-up (time of the other / time of nabla; above 1: nabla is faster):", ""]
+    for workload, (label, _) in WORKLOADS.items():
+        mine = rows.get((network, workload, "nabla"))
+        if not mine:
+            continue
+        ratios = [f"{i} {rows[(network, workload, i)][0] / mine[0]:.2f}×" for i in IMPLEMENTATIONS[1:]
+                  if (network, workload, i) in rows]
+        out.append(f"- {label}: " + ", ".join(ratios))
+    out.append("")
+(out_dir / "benchmarks.md").write_text("\n".join(out) + "\n", encoding="utf-8")
+
+try:
+    import matplotlib
+    matplotlib.use("svg")
+    import matplotlib.pyplot as plt
+except ImportError:
+    print("matplotlib is not installed: no plot")
+    sys.exit(0)
+groups = [(n, w) for n in NETWORKS for w in WORKLOADS]
+fig, ax = plt.subplots(figsize=(14, 5))
+width = 0.8 / len(IMPLEMENTATIONS)
+for k, implementation in enumerate(IMPLEMENTATIONS):
+    xs, ys = [], []
+    for g, (network, workload) in enumerate(groups):
+        if (network, workload, implementation) in rows:
+            xs.append(g + (k - len(IMPLEMENTATIONS) / 2 + 0.5) * width)
+            ys.append(rows[(network, workload, implementation)][0])
+    ax.bar(xs, ys, width, label=implementation)
+ax.set_yscale("log")
+ax.set_ylabel("time per sample (ns, log scale)")
+ax.set_xticks(range(len(groups)))
+ax.set_xticklabels([f"{n}\n{w}" for n, w in groups], fontsize=8)
+ax.legend()
+ax.set_title(f"nabla and its peers, one thread ({compiler})")
+fig.tight_layout()
+fig.savefig(out_dir / "benchmarks.svg")
+print(f"wrote {out_dir / 'benchmarks.md'} and {out_dir / 'benchmarks.svg'}")
