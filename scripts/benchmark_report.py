@@ -67,6 +67,49 @@ for network, description in NETWORKS.items():
                   if (network, workload, i) in rows]
         out.append(f"- {label}: " + ", ".join(ratios))
     out.append("")
+# The targets nabla is built to reach, checked against this run.
+def ratio(network, workload, other):
+    mine, theirs = rows.get((network, workload, "nabla")), rows.get((network, workload, other))
+    return theirs[0] / mine[0] if mine and theirs else None
+
+
+def share(network, workload):
+    mine = rows.get((network, workload, "nabla"))
+    return mine[1] / peak if mine and peak else None
+
+
+checks = []
+faster = [(n, w) for n in NETWORKS for w in WORKLOADS if (ratio(n, w, "eigen_fixed") or 0) > 1]
+checks.append((f"faster than Eigen with fixed sizes on all 12 rows: {len(faster)} of 12", len(faster) == 12))
+for network in ("M", "W"):
+    for workload, floor in (("train_batch32", 0.8), ("train_sample", 0.5), ("forward", 0.4)):
+        value = share(network, workload)
+        if value is not None:
+            checks.append((f"{network} {WORKLOADS[workload][0]}: {100 * value:.0f} % of peak (target {100 * floor:.0f} %)",
+                           value >= floor))
+for network in ("T", "S"):
+    for workload in WORKLOADS:
+        value = ratio(network, workload, "eigen_dynamic")
+        if value is not None:
+            checks.append((f"{network} {WORKLOADS[workload][0]}: {value:.1f}× faster than Eigen dynamic (target 3×)", value >= 3))
+for network in ("M", "W"):
+    for workload in WORKLOADS:
+        value = ratio(network, workload, "fann")
+        if value is not None:
+            checks.append((f"{network} {WORKLOADS[workload][0]}: {value:.1f}× faster than FANN (target 10×)", value >= 10))
+for network in ("T", "S"):
+    for workload in ("forward", "train_sample"):
+        value = ratio(network, workload, "libtorch")
+        if value is not None:
+            checks.append((f"{network} {WORKLOADS[workload][0]}: {value:.0f}× faster than libtorch (target 100×)", value >= 100))
+allocating = [k for k, v in rows.items() if k[2] == "nabla" and v[2] != 0]
+checks.append((f"heap allocations in nabla's rows: {len(allocating)} rows allocate", not allocating))
+out += ["## Targets", "", f"{sum(ok for _, ok in checks)} of {len(checks)} met in this run:", ""]
+out += [f"- {'met' if ok else '**missed**'}: {text}" for text, ok in checks]
+out.append("")
+notes = out_dir / "benchmarks-notes.md"
+if notes.exists():
+    out += ["", notes.read_text(encoding="utf-8")]
 (out_dir / "benchmarks.md").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 try:
