@@ -31,7 +31,8 @@ template <class T, std::size_t K> inline T dot_lanes(const T* a, const T* b) noe
 }
 
 template <class T, std::size_t K> constexpr T dot(const T* a, const T* b) noexcept {
-    if (!std::is_constant_evaluated() && K >= 64 / sizeof(T)) return dot_lanes<T, K>(a, b);
+    // Below two vectors' worth, the horizontal sum costs more than the lanes save.
+    if (!std::is_constant_evaluated() && K >= 2 * 64 / sizeof(T)) return dot_lanes<T, K>(a, b);
     T total{};
     for (std::size_t k = 0; k < K; ++k) total += a[k] * b[k];
     return total;
