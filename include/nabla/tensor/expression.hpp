@@ -126,20 +126,4 @@ private:
     detail::operand<E> operand_;
 };
 
-// b 1^T: a column repeated Columns times, so that Z = W A + b 1^T adds b^l to every sample.
-template <Expression V, std::size_t Columns> class broadcast {
-public:
-    using value_type = typename V::value_type;
-    static constexpr std::size_t row_count = V::row_count, column_count = Columns;
-    static constexpr bool is_vector = V::is_vector && Columns == 1, is_leaf = false;
-
-    constexpr explicit broadcast(const V& v) noexcept : operand_(v) {}
-    constexpr value_type coefficient(std::size_t i, std::size_t) const noexcept {
-        return operand_.coefficient(i, 0);
-    }
-
-private:
-    detail::operand<V> operand_;
-};
-
 } // namespace nabla
