@@ -90,10 +90,7 @@ TEMPLATE_TEST_CASE("a batch is its samples side by side", "[network]", float, do
     const auto compare = [](const auto& l, const auto& r) {
         for (std::size_t k = 0; k < l.size(); ++k) CHECK(testing::close(l.data()[k], r.data()[k], 1e-4, 1e-6));
     };
-    compare(batch.template W<1>(), sum.template W<1>());
-    compare(batch.template W<3>(), sum.template W<3>());
-    compare(batch.template b<1>(), sum.template b<1>());
-    compare(batch.template b<3>(), sum.template b<3>());
+    nabla::detail::zip_tensors(compare, batch, sum); // every W^l and b^l
     CHECK(testing::close(nabla::loss_value(net, nabla::cross_entropy{}, X, Y), loss_sum, 1e-5));
 }
 
