@@ -168,15 +168,5 @@ template <class Net> void train_batch_dynamic(benchmark::State& s) { train_batch
 
 } // namespace
 
-#define NABLA_EIGEN_ROWS(Net)                                                                                          \
-    NABLA_BENCHMARK(Net, "forward", "eigen_fixed", forward_fixed);                                                     \
-    NABLA_BENCHMARK(Net, "forward", "eigen_dynamic", forward_dynamic);                                                 \
-    NABLA_BENCHMARK(Net, "train_sample", "eigen_fixed", train_sample_fixed);                                           \
-    NABLA_BENCHMARK(Net, "train_sample", "eigen_dynamic", train_sample_dynamic);                                       \
-    NABLA_BENCHMARK(Net, "train_batch32", "eigen_fixed", train_batch_fixed);                                           \
-    NABLA_BENCHMARK(Net, "train_batch32", "eigen_dynamic", train_batch_dynamic)
-
-NABLA_EIGEN_ROWS(bench::T);
-NABLA_EIGEN_ROWS(bench::S);
-NABLA_EIGEN_ROWS(bench::M);
-NABLA_EIGEN_ROWS(bench::W);
+NABLA_BENCHMARK_ROWS("eigen_fixed", forward_fixed, train_sample_fixed, train_batch_fixed);
+NABLA_BENCHMARK_ROWS("eigen_dynamic", forward_dynamic, train_sample_dynamic, train_batch_dynamic);

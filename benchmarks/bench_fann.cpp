@@ -88,12 +88,4 @@ template <class Net> void train_batch(benchmark::State& state) {
 
 } // namespace
 
-#define NABLA_FANN_ROWS(Net)                                                                                           \
-    NABLA_BENCHMARK(Net, "forward", "fann", forward);                                                                  \
-    NABLA_BENCHMARK(Net, "train_sample", "fann", train_sample);                                                        \
-    NABLA_BENCHMARK(Net, "train_batch32", "fann", train_batch)
-
-NABLA_FANN_ROWS(bench::T);
-NABLA_FANN_ROWS(bench::S);
-NABLA_FANN_ROWS(bench::M);
-NABLA_FANN_ROWS(bench::W);
+NABLA_BENCHMARK_ROWS("fann", forward, train_sample, train_batch);

@@ -44,15 +44,4 @@ template <class Net> void train_batch(benchmark::State& state) {
 
 } // namespace
 
-NABLA_BENCHMARK(bench::T, "forward", "nabla", forward);
-NABLA_BENCHMARK(bench::S, "forward", "nabla", forward);
-NABLA_BENCHMARK(bench::M, "forward", "nabla", forward);
-NABLA_BENCHMARK(bench::W, "forward", "nabla", forward);
-NABLA_BENCHMARK(bench::T, "train_sample", "nabla", train_sample);
-NABLA_BENCHMARK(bench::S, "train_sample", "nabla", train_sample);
-NABLA_BENCHMARK(bench::M, "train_sample", "nabla", train_sample);
-NABLA_BENCHMARK(bench::W, "train_sample", "nabla", train_sample);
-NABLA_BENCHMARK(bench::T, "train_batch32", "nabla", train_batch);
-NABLA_BENCHMARK(bench::S, "train_batch32", "nabla", train_batch);
-NABLA_BENCHMARK(bench::M, "train_batch32", "nabla", train_batch);
-NABLA_BENCHMARK(bench::W, "train_batch32", "nabla", train_batch);
+NABLA_BENCHMARK_ROWS("nabla", forward, train_sample, train_batch);

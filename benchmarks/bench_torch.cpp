@@ -76,12 +76,4 @@ template <class Net> void train_batch(benchmark::State& state) { train<Net>(stat
 
 } // namespace
 
-#define NABLA_TORCH_ROWS(Net)                                                                                          \
-    NABLA_BENCHMARK(Net, "forward", "libtorch", forward);                                                              \
-    NABLA_BENCHMARK(Net, "train_sample", "libtorch", train_sample);                                                    \
-    NABLA_BENCHMARK(Net, "train_batch32", "libtorch", train_batch)
-
-NABLA_TORCH_ROWS(bench::T);
-NABLA_TORCH_ROWS(bench::S);
-NABLA_TORCH_ROWS(bench::M);
-NABLA_TORCH_ROWS(bench::W);
+NABLA_BENCHMARK_ROWS("libtorch", forward, train_sample, train_batch);

@@ -24,4 +24,15 @@ template <class Body> void measure(benchmark::State& state, double flops_per_ite
 #define NABLA_BENCHMARK(Net, workload, implementation, function)                                                      \
     BENCHMARK_TEMPLATE(function, Net)->Name(std::string(Net::name) + "/" workload "/" implementation)
 
+// The twelve rows of one implementation: T, S, M, W × forward, one-sample step, minibatch step.
+#define NABLA_BENCHMARK_ROWS(implementation, forward, train_sample, train_batch)                                     \
+    NABLA_BENCHMARK_NETWORK(bench::T, implementation, forward, train_sample, train_batch);                             \
+    NABLA_BENCHMARK_NETWORK(bench::S, implementation, forward, train_sample, train_batch);                             \
+    NABLA_BENCHMARK_NETWORK(bench::M, implementation, forward, train_sample, train_batch);                             \
+    NABLA_BENCHMARK_NETWORK(bench::W, implementation, forward, train_sample, train_batch)
+#define NABLA_BENCHMARK_NETWORK(Net, implementation, forward, train_sample, train_batch)                              \
+    NABLA_BENCHMARK(Net, "forward", implementation, forward);                                                          \
+    NABLA_BENCHMARK(Net, "train_sample", implementation, train_sample);                                                \
+    NABLA_BENCHMARK(Net, "train_batch32", implementation, train_batch)
+
 } // namespace bench
