@@ -28,6 +28,7 @@ TEST_CASE("gradients match finite differences: squared_error", "[gradient]") {
     SECTION("tanh") { check_depths<nabla::tanh, nabla::tanh, nabla::squared_error>(31); }
     SECTION("relu") { check_depths<nabla::relu, nabla::identity, nabla::squared_error>(41); }
     SECTION("leaky_relu") { check_depths<nabla::leaky_relu, nabla::leaky_relu, nabla::squared_error>(51); }
+    SECTION("fast_tanh, fast_sigmoid") { check_depths<nabla::fast_tanh, nabla::fast_sigmoid, nabla::squared_error>(53); }
     SECTION("leaky_relu_with<1/5>") {
         check_depths<nabla::leaky_relu_with<std::ratio<1, 5>>, nabla::identity, nabla::squared_error>(61);
     }

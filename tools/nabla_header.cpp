@@ -34,6 +34,8 @@ std::string activation_from_code(const nabla::detail::activation_record& r) {
     case 4: return "nabla::relu";
     case 5: return "nabla::leaky_relu_with<std::ratio<" + std::to_string(r.numerator) + ", " + std::to_string(r.denominator) + ">>";
     case 6: return "nabla::softmax";
+    case 7: return "nabla::fast_tanh";
+    case 8: return "nabla::fast_sigmoid";
     default: return "";
     }
 }

@@ -11,6 +11,8 @@
 #include <nabla/tensor/vector.hpp>
 
 #include <nabla/activations/activation.hpp>
+#include <nabla/activations/fast_sigmoid.hpp>
+#include <nabla/activations/fast_tanh.hpp>
 #include <nabla/activations/identity.hpp>
 #include <nabla/activations/leaky_relu.hpp>
 #include <nabla/activations/relu.hpp>

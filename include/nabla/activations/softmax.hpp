@@ -17,20 +17,24 @@ struct softmax final {
     static constexpr bool output_layer_only = true;
 
     // Subtracting the column's maximum keeps every exponent <= 0: no overflow for any finite z.
+    // The loops run along rows, over all columns at once, so that a batch's columns vectorise.
     template <class Z, class A> static constexpr void apply(const Z& z, A& a) noexcept {
         using T = typename Z::value_type;
-        for (std::size_t j = 0; j < Z::column_count; ++j) {
-            T largest = z.coefficient(0, j);
-            for (std::size_t k = 1; k < Z::row_count; ++k)
-                if (z.coefficient(k, j) > largest) largest = z.coefficient(k, j);
-            T sum{};
-            for (std::size_t k = 0; k < Z::row_count; ++k) {
-                const T e = detail::exp(z.coefficient(k, j) - largest);
-                a.data()[k * Z::column_count + j] = e;
-                sum += e;
+        constexpr std::size_t rows = Z::row_count, columns = Z::column_count;
+        T largest[columns], sum[columns]{};
+        for (std::size_t j = 0; j < columns; ++j) largest[j] = z.coefficient(0, j);
+        for (std::size_t k = 1; k < rows; ++k)
+            for (std::size_t j = 0; j < columns; ++j)
+                largest[j] = z.coefficient(k, j) > largest[j] ? z.coefficient(k, j) : largest[j];
+        T* out = a.data();
+        for (std::size_t k = 0; k < rows; ++k)
+            for (std::size_t j = 0; j < columns; ++j) {
+                const T e = detail::exp(z.coefficient(k, j) - largest[j]);
+                out[k * columns + j] = e;
+                sum[j] += e;
             }
-            for (std::size_t k = 0; k < Z::row_count; ++k) a.data()[k * Z::column_count + j] /= sum;
-        }
+        for (std::size_t k = 0; k < rows; ++k)
+            for (std::size_t j = 0; j < columns; ++j) out[k * columns + j] /= sum[j];
     }
 
     // delta = (diag(a) - a aᵀ) g = a ⊙ (g - (a · g)).

@@ -8,6 +8,8 @@
 #include <limits>
 #include <type_traits>
 
+#include <nabla/detail/approximations.hpp>
+
 namespace nabla::detail {
 
 // exp(x) for double, to about 1 ulp: x = k ln2 + r with |r| <= ln2/2, a Taylor series for e^r,
@@ -73,9 +75,15 @@ template <class T> constexpr T sqrt(T x) noexcept {
     return std::sqrt(x);
 }
 
+// float takes the vectorisable approximations (detail/approximations.hpp) in every context, so that
+// compile-time and run-time results agree and loops over them vectorise; double takes std::.
 template <class T> constexpr T exp(T x) noexcept {
-    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
-    return std::exp(x);
+    if constexpr (std::is_same_v<T, float>) {
+        return exp_approximation(x);
+    } else {
+        if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
+        return std::exp(x);
+    }
 }
 
 template <class T> constexpr T log(T x) noexcept {
@@ -94,16 +102,20 @@ template <class T> constexpr T log1p(T x) noexcept {
 }
 
 template <class T> constexpr T tanh(T x) noexcept {
-    if (std::is_constant_evaluated()) {
-        const double d = static_cast<double>(x);
-        const double m = d < 0 ? -d : d;
-        double t;
-        if (m < 1e-3) t = m - m * m * m / 3 + 2 * m * m * m * m * m / 15;
-        else if (m > 20) t = 1;
-        else t = 1 - 2 / (constexpr_exp(2 * m) + 1);
-        return static_cast<T>(d < 0 ? -t : t);
+    if constexpr (std::is_same_v<T, float>) {
+        return tanh_approximation(x);
+    } else {
+        if (std::is_constant_evaluated()) {
+            const double d = static_cast<double>(x);
+            const double m = d < 0 ? -d : d;
+            double t;
+            if (m < 1e-3) t = m - m * m * m / 3 + 2 * m * m * m * m * m / 15;
+            else if (m > 20) t = 1;
+            else t = 1 - 2 / (constexpr_exp(2 * m) + 1);
+            return static_cast<T>(d < 0 ? -t : t);
+        }
+        return std::tanh(x);
     }
-    return std::tanh(x);
 }
 
 // softplus(x) = log(1 + e^x), finite for every finite x.

@@ -7,6 +7,8 @@
 #include <type_traits>
 
 #include <nabla/activations/identity.hpp>
+#include <nabla/activations/fast_sigmoid.hpp>
+#include <nabla/activations/fast_tanh.hpp>
 #include <nabla/activations/leaky_relu.hpp>
 #include <nabla/activations/relu.hpp>
 #include <nabla/activations/sigmoid.hpp>
@@ -79,6 +81,8 @@ template <class A, class E> constexpr auto activate(E) noexcept {
 // σ(e) for each activation: dsl::sigmoid(dsl::affine<3>(x)).
 template <class E> constexpr auto identity(E e) noexcept { return detail::activate<nabla::identity>(e); }
 template <class E> constexpr auto sigmoid(E e) noexcept { return detail::activate<nabla::sigmoid>(e); }
+template <class E> constexpr auto fast_sigmoid(E e) noexcept { return detail::activate<nabla::fast_sigmoid>(e); }
+template <class E> constexpr auto fast_tanh(E e) noexcept { return detail::activate<nabla::fast_tanh>(e); }
 template <class E> constexpr auto tanh(E e) noexcept { return detail::activate<nabla::tanh>(e); }
 template <class E> constexpr auto relu(E e) noexcept { return detail::activate<nabla::relu>(e); }
 template <class E> constexpr auto leaky_relu(E e) noexcept { return detail::activate<nabla::leaky_relu>(e); }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <iterator>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -26,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include <nabla/activations/fast_sigmoid.hpp>
+#include <nabla/activations/fast_tanh.hpp>
 #include <nabla/activations/identity.hpp>
 #include <nabla/activations/leaky_relu.hpp>
 #include <nabla/activations/relu.hpp>
@@ -58,14 +61,17 @@ template <class A> constexpr activation_record record_of() noexcept {
     else if constexpr (requires { A::slope_numerator; })
         return {5, static_cast<std::int32_t>(A::slope_numerator), static_cast<std::int32_t>(A::slope_denominator)};
     else if constexpr (std::is_same_v<A, softmax>) return {6, 0, 0};
+    else if constexpr (std::is_same_v<A, fast_tanh>) return {7, 0, 0};
+    else if constexpr (std::is_same_v<A, fast_sigmoid>) return {8, 0, 0};
     else return {0, 0, 0};
 }
 
 // "tanh", "leaky_relu_with<1/5>", or "activation #9" for a code nabla does not know.
 inline void describe_activation(const activation_record& r, char* out, std::size_t size) noexcept {
-    constexpr std::string_view names[] = {"(unknown)", "identity", "sigmoid", "tanh", "relu", "leaky_relu_with", "softmax"};
+    constexpr std::string_view names[] = {"(unknown)", "identity", "sigmoid", "tanh", "relu", "leaky_relu_with", "softmax",
+                                           "fast_tanh", "fast_sigmoid"};
     if (r.code == 5) std::snprintf(out, size, "leaky_relu_with<%d/%d>", static_cast<int>(r.numerator), static_cast<int>(r.denominator));
-    else if (r.code < 7) std::snprintf(out, size, "%s", names[r.code].data());
+    else if (r.code < std::size(names)) std::snprintf(out, size, "%s", names[r.code].data());
     else std::snprintf(out, size, "activation #%u", static_cast<unsigned>(r.code));
 }
 

@@ -1,0 +1,162 @@
+// The float approximations of e^x, tanh and σ against std:: over every one of the 2^32 floats
+// (NABLA_FLOAT_STRIDE=k checks every k-th, for the slow sanitizer build), the fast variants'
+// absolute error, and their use in constant evaluation.
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <thread>
+
+#include "testing.hpp"
+
+namespace {
+
+using nabla::detail::exp_approximation;
+using nabla::detail::fast_sigmoid_approximation;
+using nabla::detail::fast_tanh_approximation;
+using nabla::detail::sigmoid_approximation;
+using nabla::detail::tanh_approximation;
+
+// Floats in the order of their values, as integers: the distance between two is their ulp distance.
+std::int64_t ordered(float f) {
+    const auto i = std::bit_cast<std::int32_t>(f);
+    return i < 0 ? -static_cast<std::int64_t>(i & 0x7fffffff) : i;
+}
+
+// Ulps from actual to expected; NaN must meet NaN.
+std::int64_t ulps(float actual, float expected) {
+    if (std::isnan(actual) || std::isnan(expected)) return std::isnan(actual) && std::isnan(expected) ? 0 : INT64_MAX;
+    const std::int64_t d = ordered(actual) - ordered(expected);
+    return d < 0 ? -d : d;
+}
+
+struct worst {
+    std::int64_t exp = 0, tanh = 0, sigmoid = 0; // ulps
+    double fast_tanh = 0, fast_sigmoid = 0;      // absolute
+    float exp_at = 0, tanh_at = 0, sigmoid_at = 0;
+    void merge(const worst& o) {
+        if (o.exp > exp) exp = o.exp, exp_at = o.exp_at;
+        if (o.tanh > tanh) tanh = o.tanh, tanh_at = o.tanh_at;
+        if (o.sigmoid > sigmoid) sigmoid = o.sigmoid, sigmoid_at = o.sigmoid_at;
+        fast_tanh = std::max(fast_tanh, o.fast_tanh);
+        fast_sigmoid = std::max(fast_sigmoid, o.fast_sigmoid);
+    }
+};
+
+// The floats whose bit patterns are first, first + stride, ... below last, a block at a time: the
+// approximations in their own loops (so that they run as nabla runs them, vectorised), then the
+// references, then the comparison.
+worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
+    constexpr std::size_t block = 1024;
+    std::array<float, block> x, e, t, s, ft, fs;
+    worst w;
+    for (std::uint64_t start = first; start < last; start += block * stride) {
+        std::size_t n = 0;
+        for (std::uint64_t u = start; u < last && n < block; u += stride) x[n++] = std::bit_cast<float>(static_cast<std::uint32_t>(u));
+        for (std::size_t i = 0; i < n; ++i) e[i] = exp_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) t[i] = tanh_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) s[i] = sigmoid_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) ft[i] = fast_tanh_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) fs[i] = fast_sigmoid_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float exp_reference = std::exp(x[i]), tanh_reference = std::tanh(x[i]);
+            // σ has no std:: function: 1 / (1 + e^{-x}) in double, rounded once.
+            const double d = x[i], e_minus = std::exp(-std::abs(d));
+            const auto sigmoid_reference = static_cast<float>((d >= 0 ? 1 : e_minus) / (1 + e_minus));
+            worst here;
+            here.exp = ulps(e[i], exp_reference), here.exp_at = x[i];
+            here.tanh = ulps(t[i], tanh_reference), here.tanh_at = x[i];
+            here.sigmoid = ulps(s[i], sigmoid_reference), here.sigmoid_at = x[i];
+            if (!std::isnan(x[i])) {
+                here.fast_tanh = std::abs(static_cast<double>(ft[i]) - tanh_reference);
+                here.fast_sigmoid = std::abs(static_cast<double>(fs[i]) - sigmoid_reference);
+            } else if (!std::isnan(ft[i]) || !std::isnan(fs[i])) {
+                here.fast_tanh = here.fast_sigmoid = INFINITY;
+            }
+            w.merge(here);
+        }
+    }
+    return w;
+}
+
+} // namespace
+
+TEST_CASE("float e^x, tanh and sigmoid are within a few ulp of std:: over every float", "[approximations]") {
+    const char* setting = std::getenv("NABLA_FLOAT_STRIDE");
+    const std::uint64_t stride = setting ? std::max(1ull, std::strtoull(setting, nullptr, 10)) : 1;
+    constexpr std::uint64_t all = 1ull << 32;
+    // Two threads, each half of the bit patterns (this machine and CI's have two cores).
+    worst high;
+    std::thread other([&] { high = sweep(all / 2, all, stride); });
+    worst w = sweep(0, all / 2, stride);
+    other.join();
+    w.merge(high);
+    WARN("every " << stride << ". float: e^x " << w.exp << " ulp (at " << w.exp_at << "), tanh " << w.tanh << " ulp (at "
+                  << w.tanh_at << "), sigmoid " << w.sigmoid << " ulp (at " << w.sigmoid_at << "); fast_tanh "
+                  << w.fast_tanh << ", fast_sigmoid " << w.fast_sigmoid << " absolute");
+    CHECK(w.exp <= 2);
+    CHECK(w.tanh <= 2);
+    CHECK(w.sigmoid <= 3);
+    CHECK(w.fast_tanh < 1e-4);
+    CHECK(w.fast_sigmoid < 5e-5);
+}
+
+TEST_CASE("the approximations' limits and special values", "[approximations]") {
+    const float inf = INFINITY;
+    CHECK(exp_approximation(0.f) == 1.f);
+    CHECK(exp_approximation(89.f) == inf);
+    CHECK(exp_approximation(inf) == inf);
+    CHECK(exp_approximation(-inf) == 0.f);
+    CHECK(exp_approximation(-87.5f) > 0.f); // subnormal, not flushed
+    CHECK(std::isnan(exp_approximation(NAN)));
+    CHECK(tanh_approximation(-inf) == -1.f);
+    CHECK(tanh_approximation(inf) == 1.f);
+    CHECK(tanh_approximation(-0.f) == 0.f);
+    CHECK(std::signbit(tanh_approximation(-0.f)));
+    CHECK(sigmoid_approximation(-inf) == 0.f);
+    CHECK(sigmoid_approximation(inf) == 1.f);
+    CHECK(fast_tanh_approximation(10.f) == 1.f);
+    CHECK(fast_tanh_approximation(-10.0) == -1.0);
+    CHECK(fast_sigmoid_approximation(-20.f) == 0.f);
+    CHECK(fast_sigmoid_approximation(20.f) == 1.f);
+}
+
+// Constant evaluation does not contract a * b + c into one rounding, run time may (with FMA
+// hardware): the two agree to an ulp.
+TEST_CASE("the approximations work in constant evaluation and agree with run time", "[approximations]") {
+    static_assert(exp_approximation(0.f) == 1.f);
+    static_assert(tanh_approximation(0.f) == 0.f);
+    static_assert(sigmoid_approximation(0.f) == 0.5f);
+    static_assert(fast_tanh_approximation(0.0) == 0.0);
+    static constexpr std::array<float, 6> at{-30.f, -2.5f, -0.3f, 0.1f, 1.7f, 12.f};
+    constexpr auto compile_time = [] {
+        std::array<float, 18> r{};
+        for (std::size_t i = 0; i < 6; ++i) {
+            r[i] = exp_approximation(at[i]);
+            r[6 + i] = tanh_approximation(at[i]);
+            r[12 + i] = sigmoid_approximation(at[i]);
+        }
+        return r;
+    }();
+    for (std::size_t i = 0; i < 6; ++i) {
+        volatile float x = at[i];
+        CHECK(ulps(compile_time[i], exp_approximation(x)) <= 1);
+        CHECK(ulps(compile_time[6 + i], tanh_approximation(x)) <= 1);
+        CHECK(ulps(compile_time[12 + i], sigmoid_approximation(x)) <= 1);
+    }
+}
+
+TEMPLATE_TEST_CASE("fast_tanh and fast_sigmoid: derivatives of the approximations themselves", "[approximations]", float, double) {
+    using T = TestType;
+    const T z = GENERATE(T(-4), T(-1.5), T(-0.2), T(0.05), T(0.8), T(3));
+    const double h = 1e-6;
+    const auto numeric = [&](auto f) { return (f(static_cast<double>(z) + h) - f(static_cast<double>(z) - h)) / (2 * h); };
+    const T tolerance = std::is_same_v<T, float> ? T(2e-6) : T(1e-9);
+    CHECK(testing::close(static_cast<double>(nabla::fast_tanh::derivative(z, nabla::fast_tanh::function(z))),
+                         numeric([](double x) { return nabla::fast_tanh::function(x); }), tolerance, tolerance));
+    CHECK(testing::close(static_cast<double>(nabla::fast_sigmoid::derivative(z, nabla::fast_sigmoid::function(z))),
+                         numeric([](double x) { return nabla::fast_sigmoid::function(x); }), tolerance, tolerance));
+    CHECK(std::abs(static_cast<double>(nabla::fast_tanh::function(z)) - std::tanh(static_cast<double>(z))) < 1e-4);
+}
