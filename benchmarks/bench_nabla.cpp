@@ -25,7 +25,7 @@ template <class Net> void train_sample(benchmark::State& state) {
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
     for (std::size_t i = 0; i < y.size(); ++i) y[i] = bench::targets<Net>()(i, 0);
     bench::measure(state, bench::train_flops<Net>(), 1, [&] {
-        opt.step(net, nabla::gradient(net, typename Net::loss{}, x, y));
+        opt.step(net, typename Net::loss{}, x, y);
         benchmark::DoNotOptimize(net);
     });
 }
@@ -37,7 +37,7 @@ template <class Net> void train_batch(benchmark::State& state) {
     const auto& X = bench::inputs<Net>();
     const auto& Y = bench::targets<Net>();
     bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
-        opt.step(net, nabla::gradient(net, typename Net::loss{}, X, Y), 1.f / bench::batch);
+        opt.step(net, typename Net::loss{}, X, Y, 1.f / bench::batch);
         benchmark::DoNotOptimize(net);
     });
 }

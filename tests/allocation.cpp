@@ -115,6 +115,7 @@ TEMPLATE_TEST_CASE("training allocates nothing beyond the caller's data", "[allo
                  [](std::size_t, double) { return true; });
     nabla::optimizer<net_t, nabla::adam> opt{nabla::adam{.learning_rate = 1e-3}};
     opt.step(net, nabla::gradient(net, loss, data[0].x, data[0].y));
+    opt.step(net, loss, data[1].x, data[1].y);
     const double quality = nabla::evaluate(net, data, loss) + nabla::accuracy(net, data);
     const std::size_t after = allocations;
     CHECK(std::isfinite(quality));

@@ -127,3 +127,59 @@ TEMPLATE_TEST_CASE("products of every layout match the definition", "[tensor]", 
     O = outer(expected_vector, x);
     CHECK(O(5, 9) == expected_vector[5] * x[9]);
 }
+
+namespace {
+
+// detail::multiply for one shape and all four layouts against the definition, summed in double.
+template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kernel(std::uint64_t seed) {
+    static T a[R * K], a_transposed[K * R], b[K * C], b_transposed[C * K], out[R * C];
+    static double expected[R * C];
+    testing::random_source random{seed};
+    for (auto& v : a) v = static_cast<T>(random.uniform(-1, 1));
+    for (auto& v : b) v = static_cast<T>(random.uniform(-1, 1));
+    for (std::size_t i = 0; i < R; ++i)
+        for (std::size_t k = 0; k < K; ++k) a_transposed[k * R + i] = a[i * K + k];
+    for (std::size_t k = 0; k < K; ++k)
+        for (std::size_t j = 0; j < C; ++j) b_transposed[j * K + k] = b[k * C + j];
+    for (std::size_t i = 0; i < R; ++i)
+        for (std::size_t j = 0; j < C; ++j) {
+            double s = 0;
+            for (std::size_t k = 0; k < K; ++k) s += static_cast<double>(a[i * K + k]) * static_cast<double>(b[k * C + j]);
+            expected[i * C + j] = s;
+        }
+    const auto check = [&](const char* layout) {
+        INFO(R << " x " << K << " x " << C << ", " << layout);
+        std::size_t wrong = 0;
+        for (std::size_t k = 0; k < R * C; ++k)
+            wrong += !testing::close(static_cast<double>(out[k]), expected[k], std::is_same_v<T, float> ? 1e-5 : 1e-13, 1e-6);
+        CHECK(wrong == 0);
+    };
+    nabla::detail::multiply<T, R, K, C, false, false>(out, a, b);
+    check("A B");
+    nabla::detail::multiply<T, R, K, C, true, false>(out, a_transposed, b);
+    check("Aᵀ B");
+    nabla::detail::multiply<T, R, K, C, false, true>(out, a, b_transposed);
+    check("A Bᵀ");
+    nabla::detail::multiply<T, R, K, C, true, true>(out, a_transposed, b_transposed);
+    check("Aᵀ Bᵀ");
+}
+
+} // namespace
+
+// Shapes around every path of detail/kernels.hpp for any vector width from SSE to AVX-512: one
+// row, row blocks with rows left over, column bands with vectors and single columns left over,
+// K below, at and past two vectors, K = 1 (the outer product).
+TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and layout", "[tensor]", float, double) {
+    using T = TestType;
+    check_kernel<T, 1, 33, 83>(1);
+    check_kernel<T, 35, 64, 1>(2);
+    check_kernel<T, 16, 64, 1>(3);
+    check_kernel<T, 35, 33, 32>(4);
+    check_kernel<T, 70, 2, 83>(5);
+    check_kernel<T, 3, 64, 5>(6);
+    check_kernel<T, 17, 17, 17>(7);
+    check_kernel<T, 64, 32, 256>(8);
+    check_kernel<T, 10, 64, 32>(9);
+    check_kernel<T, 256, 256, 1>(10);
+    check_kernel<T, 5, 1, 40>(11);
+}

@@ -127,6 +127,51 @@ TEST_CASE("one SGD step is θ − η g exactly", "[training]") {
     CHECK(report.reason == nabla::stop_reason::max_epochs);
 }
 
+// step(net, loss, x, y_hat) forms δ^l (a^{l-1})ᵀ inside the update; it must change θ and the
+// optimiser's state exactly as step(net, gradient(net, loss, x, y_hat)) does, bit for bit.
+TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
+                                 nabla::dense<4, nabla::softmax>>;
+    net_t start;
+    nabla::initialize(start, nabla::init::xavier_uniform{}, 12);
+    testing::random_source random{13};
+    nabla::vector<T, 5> x;
+    testing::fill(x, random);
+    const nabla::vector<T, 4> y_hat{T(0), T(0), T(1), T(0)};
+    nabla::matrix<T, 5, 6> X;
+    testing::fill(X, random);
+    nabla::matrix<T, 4, 6> Y{};
+    for (std::size_t j = 0; j < 6; ++j) Y(j % 4, j) = T(1);
+    const nabla::cross_entropy loss;
+    const auto same_steps = [&](auto method) {
+        net_t fused = start, stored = start;
+        nabla::optimizer<net_t, decltype(method)> a{method}, b{method};
+        for (int k = 0; k < 3; ++k) {
+            const auto r = a.step(fused, loss, x, y_hat, T(0.5));
+            const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat), T(0.5));
+            CHECK(r.applied);
+            CHECK(r.largest_change == s.largest_change);
+            CHECK(fused == stored);
+            a.step(fused, loss, X, Y, T(1) / 6);
+            b.step(stored, nabla::gradient(stored, loss, X, Y), T(1) / 6);
+            CHECK(fused == stored);
+        }
+        CHECK(fused != start);
+    };
+    SECTION("sgd") { same_steps(nabla::sgd{.learning_rate = 0.1}); }
+    SECTION("momentum") { same_steps(nabla::momentum{.learning_rate = 0.1, .momentum = 0.9}); }
+    SECTION("adam") { same_steps(nabla::adam{.learning_rate = 0.01}); }
+    SECTION("a step that would overflow changes nothing") {
+        net_t net = start;
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 1e300}};
+        const auto r = opt.step(net, loss, x, y_hat, T(1e30)); // η · 1e30 · g overflows float and double
+        CHECK_FALSE(r.applied);
+        CHECK(net == start);
+        CHECK(opt.steps() == 0);
+    }
+}
+
 TEST_CASE("momentum and Adam follow their formulas over three steps", "[training]") {
     small_t net;
     nabla::initialize(net, nabla::init::uniform{-1, 1}, 9);

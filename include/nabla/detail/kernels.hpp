@@ -1,73 +1,183 @@
-// The matrix-product kernels: the loop orders and widths chosen from the sizes at compile time.
-// Products are where the time goes, and the coefficient-at-a-time loop of detail/assign.hpp reads
-// a column of a row-major matrix with a stride and sums in one dependent chain.
+// The matrix-product kernels: the loop orders, tile shapes and vector width chosen from the sizes at
+// compile time. Products are where the time goes, and the coefficient-at-a-time loop of
+// detail/assign.hpp reads a column of a row-major matrix with a stride and sums in one dependent
+// chain. At run time the kernels hold their accumulators in vector registers (GCC/Clang vector
+// extensions, the widest the target has); during constant evaluation they are plain loops.
 #pragma once
 
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
+#include <utility>
 
 namespace nabla::detail {
 
-// Σ_k a[k] b[k] over K contiguous values. At run time it keeps 64 bytes of independent partial
-// sums (one AVX-512 register, two AVX or four SSE ones), so the multiply-adds pipeline and
-// vectorise without -ffast-math; during constant evaluation it is the plain loop.
-template <class T, std::size_t K> inline T dot_lanes(const T* a, const T* b) noexcept {
-    constexpr std::size_t lanes = 64 / sizeof(T);
-    typedef T vec __attribute__((vector_size(64)));
-    constexpr std::size_t whole = K / lanes * lanes;
-    vec sum{};
-    for (std::size_t k = 0; k < whole; k += lanes) {
-        vec x, y;
-        std::memcpy(&x, a + k, sizeof x);
-        std::memcpy(&y, b + k, sizeof y);
-        sum += x * y;
+// The target's vector register, in bytes, and how many accumulators its register file holds with
+// room to spare for the operands (32 registers with AVX-512, 16 below).
+#if defined(__AVX512F__)
+inline constexpr std::size_t simd_bytes = 64, simd_accumulators = 24;
+#elif defined(__AVX__)
+inline constexpr std::size_t simd_bytes = 32, simd_accumulators = 12;
+#else
+inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
+#endif
+
+template <class T> struct simd {
+    static constexpr std::size_t lanes = simd_bytes / sizeof(T);
+    typedef T type __attribute__((vector_size(simd_bytes)));
+    static type load(const T* p) noexcept {
+        type v;
+        std::memcpy(&v, p, sizeof v);
+        return v;
     }
-    T total{};
-    for (std::size_t l = 0; l < lanes; ++l) total += sum[l];
-    if constexpr (whole < K)
-        for (std::size_t k = whole; k < K; ++k) total += a[k] * b[k];
-    return total;
+    static void store(T* p, const type& v) noexcept { std::memcpy(p, &v, sizeof v); }
+};
+
+// The sum of each of N vectors (N = lanes), as one vector, by a tree of shuffles: each round
+// adds the halves of two vectors' partial sums side by side, so N vectors take N - 1 rounds of two
+// shuffles and an add instead of N horizontal sums.
+template <class T> struct lane_sums {
+    using S = simd<T>;
+    using V = typename S::type;
+    static constexpr std::size_t N = S::lanes;
+
+    // Lane i of the combination of x and y, where each holds rows of width w: the first half
+    // comes from x, the second from y, each row's width halved; high picks the upper halves.
+    static constexpr int source(std::size_t i, std::size_t w, bool high) noexcept {
+        const std::size_t half = N / 2, from_y = i >= half ? 1 : 0, position = i - from_y * half;
+        const std::size_t row = position / (w / 2), offset = position % (w / 2);
+        return static_cast<int>(from_y * N + row * w + offset + (high ? w / 2 : 0));
+    }
+    template <std::size_t w, std::size_t... i> static V combine(const V& x, const V& y, std::index_sequence<i...>) noexcept {
+        return __builtin_shufflevector(x, y, source(i, w, false)...) + __builtin_shufflevector(x, y, source(i, w, true)...);
+    }
+    // v[0..N) in place: afterwards v[0] holds the N sums, in order.
+    template <std::size_t w = N> static void reduce(V* v) noexcept {
+        if constexpr (w > 1) {
+            // w vectors are left, each holding N / w rows of width w.
+            for (std::size_t k = 0; k < w / 2; ++k)
+                v[k] = combine<w>(v[2 * k], v[2 * k + 1], std::make_index_sequence<N>{});
+            reduce<w / 2>(v);
+        }
+    }
+};
+
+// out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
+// own vector accumulator along K, the block's accumulators reduced together by lane_sums.
+template <class T, std::size_t R, std::size_t K> inline void multiply_vector(T* out, const T* a, const T* b) noexcept {
+    using S = simd<T>;
+    using V = typename S::type;
+    constexpr std::size_t N = S::lanes, whole = K / N * N, blocks = R / N;
+    for (std::size_t block = 0; block < blocks; ++block) {
+        const T* rows = a + block * N * K;
+        V sum[N]{};
+        for (std::size_t k = 0; k < whole; k += N) {
+            const V x = S::load(b + k);
+            for (std::size_t r = 0; r < N; ++r) sum[r] += S::load(rows + r * K + k) * x;
+        }
+        lane_sums<T>::reduce(sum);
+        if constexpr (whole < K) {
+            for (std::size_t r = 0; r < N; ++r)
+                for (std::size_t k = whole; k < K; ++k) sum[0][r] += rows[r * K + k] * b[k];
+        }
+        S::store(out + block * N, sum[0]);
+    }
+    for (std::size_t i = blocks * N; i < R; ++i) {
+        V sum{};
+        for (std::size_t k = 0; k < whole; k += N) sum += S::load(a + i * K + k) * S::load(b + k);
+        T total{};
+        for (std::size_t l = 0; l < N; ++l) total += sum[l];
+        for (std::size_t k = whole; k < K; ++k) total += a[i * K + k] * b[k];
+        out[i] = total;
+    }
 }
 
-template <class T, std::size_t K> constexpr T dot(const T* a, const T* b) noexcept {
-    // Below two vectors' worth, the horizontal sum costs more than the lanes save.
-    if (!std::is_constant_evaluated() && K >= 2 * 64 / sizeof(T)) return dot_lanes<T, K>(a, b);
-    T total{};
-    for (std::size_t k = 0; k < K; ++k) total += a[k] * b[k];
-    return total;
+// One tile of out = A B (B and out row-major, C columns): Rows rows from i0, Vectors vectors of
+// columns from j0. Every B row segment loaded feeds Rows accumulators, every A coefficient
+// broadcast feeds Vectors; each coefficient still sums over k in order.
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Rows, std::size_t Vectors>
+inline void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::size_t j0) noexcept {
+    using S = simd<T>;
+    using V = typename S::type;
+    constexpr std::size_t N = S::lanes;
+    V sum[Rows][Vectors]{};
+    for (std::size_t k = 0; k < K; ++k) {
+        V row[Vectors];
+        for (std::size_t v = 0; v < Vectors; ++v) row[v] = S::load(b + k * C + j0 + v * N);
+        for (std::size_t r = 0; r < Rows; ++r) {
+            const T scale = TransposeA ? a[k * R + i0 + r] : a[(i0 + r) * K + k];
+            for (std::size_t v = 0; v < Vectors; ++v) sum[r][v] += scale * row[v];
+        }
+    }
+    for (std::size_t r = 0; r < Rows; ++r)
+        for (std::size_t v = 0; v < Vectors; ++v) S::store(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
+}
+
+// Rows i0.. of a column band of `Vectors` vectors from j0: whole tiles, then one shorter tile for
+// the rows left.
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Vectors>
+inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0) noexcept {
+    constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
+    constexpr std::size_t tiles = R / rows, left = R % rows;
+    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, R, K, C, TransposeA, rows, Vectors>(out, a, b, t * rows, j0);
+    if constexpr (left > 0) multiply_tile<T, R, K, C, TransposeA, left, Vectors>(out, a, b, tiles * rows, j0);
+}
+
+// out = A B for C >= lanes: bands of up to four vectors (more for a single row), then the columns
+// that do not fill a vector, one at a time.
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA>
+inline void multiply_rows(T* out, const T* a, const T* b) noexcept {
+    constexpr std::size_t N = simd<T>::lanes, vectors = C / N;
+    constexpr std::size_t widest = R == 1 ? simd_accumulators : 4, band = vectors < widest ? vectors : widest;
+    constexpr std::size_t bands = vectors / band, left = vectors % band;
+    for (std::size_t s = 0; s < bands; ++s) multiply_band<T, R, K, C, TransposeA, band>(out, a, b, s * band * N);
+    if constexpr (left > 0) multiply_band<T, R, K, C, TransposeA, left>(out, a, b, bands * band * N);
+    for (std::size_t i = 0; i < R; ++i)
+        for (std::size_t j = vectors * N; j < C; ++j) {
+            T sum{};
+            for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
+            out[i * C + j] = sum;
+        }
 }
 
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
 // their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K).
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB>
 constexpr void multiply(T* out, const T* a, const T* b) noexcept {
-    if constexpr (K == 1) {
+    constexpr std::size_t N = simd<T>::lanes;
+    if (std::is_constant_evaluated()) {
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = 0; j < C; ++j) {
+                T sum{};
+                for (std::size_t k = 0; k < K; ++k)
+                    sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * (TransposeB ? b[j * K + k] : b[k * C + j]);
+                out[i * C + j] = sum;
+            }
+    } else if constexpr (K == 1) {
         // An outer product (δ aᵀ for one sample): A is a column, B a row, however they are stored.
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; ++j) out[i * C + j] = a[i] * b[j];
     } else if constexpr (TransposeB) {
-        // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernel below.
+        // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
         T stored[K * C];
         for (std::size_t j = 0; j < C; ++j)
             for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
         multiply<T, R, K, C, TransposeA, false>(out, a, stored);
-    } else if constexpr (C == 1 && !TransposeA) {
-        // W a: one contiguous dot product per row.
-        for (std::size_t i = 0; i < R; ++i) out[i] = dot<T, K>(a + i * K, b);
+    } else if constexpr (C == 1 && TransposeA) {
+        // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.
+        multiply<T, 1, K, R, false, false>(out, b, a);
+    } else if constexpr (C == 1 && K >= 2 * N && R >= N) {
+        multiply_vector<T, R, K>(out, a, b);
+    } else if constexpr (C >= N) {
+        multiply_rows<T, R, K, C, TransposeA>(out, a, b);
     } else {
-        // Row i of the result accumulates A(i, k) times row k of B: the inner loop runs along
-        // contiguous rows and vectorises, the row stays in registers across k, and each
-        // coefficient still sums over k in order.
-        for (std::size_t i = 0; i < R; ++i) {
-            T row[C]{};
-            for (std::size_t k = 0; k < K; ++k) {
-                const T scale = TransposeA ? a[k * R + i] : a[i * K + k];
-                const T* source = b + k * C;
-                for (std::size_t j = 0; j < C; ++j) row[j] += scale * source[j];
+        // Sizes below one vector (the lecture's 2-3-1 net): plain loops, which the compiler unrolls.
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = 0; j < C; ++j) {
+                T sum{};
+                for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
+                out[i * C + j] = sum;
             }
-            for (std::size_t j = 0; j < C; ++j) out[i * C + j] = row[j];
-        }
     }
 }
 

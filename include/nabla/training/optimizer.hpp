@@ -10,6 +10,8 @@
 
 #include <nabla/detail/bytes.hpp>
 #include <nabla/detail/math.hpp>
+#include <nabla/diagnostics.hpp>
+#include <nabla/network/gradient.hpp>
 
 namespace nabla {
 
@@ -32,6 +34,37 @@ template <class F, class P, class... Q> constexpr void zip_tensors(F&& f, P& fir
     }(std::make_index_sequence<P::depth>{});
 }
 
+// ∇C's tensors as an update reads them, coefficient (i, j) at a time: stored in a parameter set,
+// or for one sample formed on the fly, ∂C/∂W^l = δ^l (a^{l-1})ᵀ and ∂C/∂b^l = δ^l, so that the
+// update reads each W^l once and no gradient is written.
+template <class T, std::size_t Columns> struct stored_tensor_gradient {
+    const T* g;
+    constexpr T operator()(std::size_t i, std::size_t j) const noexcept { return g[i * Columns + j]; }
+};
+template <class T> struct outer_gradient {
+    const T *delta, *a;
+    constexpr T operator()(std::size_t i, std::size_t j) const noexcept { return delta[i] * a[j]; }
+};
+
+template <class P> struct stored_gradients {
+    const P& g;
+    template <std::size_t l> constexpr auto W() const noexcept {
+        using G = std::remove_cvref_t<decltype(g.template W<l>())>;
+        return stored_tensor_gradient<typename P::value_type, G::column_count>{g.template W<l>().data()};
+    }
+    template <std::size_t l> constexpr auto b() const noexcept { return stored_tensor_gradient<typename P::value_type, 1>{g.template b<l>().data()}; }
+};
+template <class Tape, class Deltas> struct sample_gradients {
+    const Tape& tape;
+    const Deltas& delta;
+    template <std::size_t l> constexpr auto W() const noexcept {
+        return outer_gradient<typename Tape::network_type::value_type>{delta.template at<l>().data(), tape.template a<l - 1>().data()};
+    }
+    template <std::size_t l> constexpr auto b() const noexcept {
+        return stored_tensor_gradient<typename Tape::network_type::value_type, 1>{delta.template at<l>().data()};
+    }
+};
+
 } // namespace detail
 
 // Applies Method's update to a network, step by step.
@@ -47,19 +80,27 @@ public:
     // θ ← update(θ, scale · grad). If any new parameter or state would be infinite or NaN, nothing
     // changes and the result says so.
     constexpr step_result step(parameters_type& net, const parameters_type& grad, value_type scale = 1) noexcept {
-        const std::size_t t = steps_ + 1;
-        const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
-        const typename Method::template rule<value_type> rule(method_, t, beta1_t, beta2_t);
-        // Two passes with the same arithmetic: the first only looks, so a refused step leaves no trace.
-        if (!sweep<false>(net, grad, scale, rule).finite) return {false, 0};
-        const auto written = sweep<true>(net, grad, scale, rule);
-        steps_ = t;
-        power1_ = beta1_t;
-        power2_ = beta2_t;
-        return {true, static_cast<double>(std::bit_cast<value_type>(written.largest))};
+        return apply(net, detail::stored_gradients<parameters_type>{grad}, scale);
     }
     constexpr step_result step(N& net, const parameters_type& grad, value_type scale = 1) noexcept {
         return step(static_cast<parameters_type&>(net), grad, scale);
+    }
+
+    // One step at the sample (x, y_hat), or at a batch (∇C summed over its columns): the same
+    // result as step(net, gradient(net, loss, x, y_hat), scale), but for one sample ∇C is never
+    // stored: the update forms δ^l (a^{l-1})ᵀ as it reads W^l.
+    //   opt.step(net, nabla::squared_error{}, x, y_hat);
+    template <class L, class X, class Y>
+    constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
+        const auto tape = forward(net, x);
+        if constexpr (std::is_same_v<decltype(tape), const detail::error_result>) {
+            return detail::error_result{};
+        } else {
+            const auto delta = backward(net, tape, loss, y_hat);
+            if constexpr (std::is_same_v<decltype(delta), const detail::error_result>) return detail::error_result{};
+            else if constexpr (X::is_vector) return apply(net, detail::sample_gradients<decltype(tape), decltype(delta)>{tape, delta}, scale);
+            else return step(net, gradient(tape, delta), scale);
+        }
     }
 
     constexpr std::size_t steps() const noexcept { return steps_; }
@@ -79,37 +120,63 @@ private:
         bits largest = 0; // of |Δθ|, as bits: for non-negative floats their order is the values'
     };
 
+    template <class Gradients> constexpr step_result apply(parameters_type& net, const Gradients& grad, value_type scale) noexcept {
+        const std::size_t t = steps_ + 1;
+        const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
+        const typename Method::template rule<value_type> rule(method_, t, beta1_t, beta2_t);
+        // Two passes with the same arithmetic: the first only looks, so a refused step leaves no trace.
+        if (!sweep<false>(net, grad, scale, rule).finite) return {false, 0};
+        const auto written = sweep<true>(net, grad, scale, rule);
+        steps_ = t;
+        power1_ = beta1_t;
+        power2_ = beta2_t;
+        return {true, static_cast<double>(std::bit_cast<value_type>(written.largest))};
+    }
+
     // Computes every new parameter and state value; Write stores them and tracks the largest
-    // change, otherwise only finiteness is checked. Each tensor is one flat loop with its own
-    // accumulators, branch-free, so that it vectorises.
-    template <bool Write, class Rule>
-    constexpr sweep_result sweep(parameters_type& net, const parameters_type& grad, value_type scale, const Rule& rule) noexcept {
+    // change, otherwise only finiteness is checked. Each tensor is rows of one branch-free loop
+    // with its own accumulators, so that it vectorises.
+    template <bool Write, class Gradients, class Rule>
+    constexpr sweep_result sweep(parameters_type& net, const Gradients& grad, value_type scale, const Rule& rule) noexcept {
         sweep_result result;
-        [&]<std::size_t... k>(std::index_sequence<k...>) {
-            detail::zip_tensors(
-                [&](auto& theta, const auto& g, auto&... state) {
-                    value_type* t = theta.data();
-                    const value_type* d = g.data();
-                    bits non_finite = 0; // non-zero once a value's exponent bits are all ones (inf, NaN)
-                    bits largest = 0;
-                    for (std::size_t i = 0; i < theta.size(); ++i) {
-                        value_type s[Method::state_count + 1] = {state.data()[i]...};
-                        const value_type next = rule(t[i], scale * d[i], s);
-                        if constexpr (Write) {
-                            const bits change = std::bit_cast<bits>(next > t[i] ? next - t[i] : t[i] - next);
-                            largest = change > largest ? change : largest;
-                            t[i] = next;
-                            ((state.data()[i] = s[k]), ...);
-                        } else {
-                            non_finite |= static_cast<bits>((std::bit_cast<bits>(next) & exponent) == exponent);
+        const auto tensor = [&](auto& theta, const auto& g, auto&... state) {
+            constexpr std::size_t rows = std::remove_cvref_t<decltype(theta)>::row_count;
+            constexpr std::size_t columns = std::remove_cvref_t<decltype(theta)>::column_count;
+            value_type* t = theta.data();
+            bits non_finite = 0; // non-zero once a value's exponent bits are all ones (inf, NaN)
+            bits largest = 0;
+            for (std::size_t i = 0; i < rows; ++i) {
+                value_type* row = t + i * columns;
+                for (std::size_t j = 0; j < columns; ++j) {
+                    value_type s[Method::state_count + 1] = {state.data()[i * columns + j]...};
+                    const value_type next = rule(row[j], scale * g(i, j), s);
+                    if constexpr (Write) {
+                        const bits change = std::bit_cast<bits>(next > row[j] ? next - row[j] : row[j] - next);
+                        largest = change > largest ? change : largest;
+                        row[j] = next;
+                        [&]<std::size_t... k>(std::index_sequence<k...>) {
+                            ((state.data()[i * columns + j] = s[k]), ...);
+                        }(std::make_index_sequence<sizeof...(state)>{});
+                    } else {
+                        non_finite |= static_cast<bits>((std::bit_cast<bits>(next) & exponent) == exponent);
+                        [&]<std::size_t... k>(std::index_sequence<k...>) {
                             ((non_finite |= static_cast<bits>((std::bit_cast<bits>(s[k]) & exponent) == exponent)), ...);
-                        }
+                        }(std::make_index_sequence<sizeof...(state)>{});
                     }
-                    result.finite &= non_finite == 0;
-                    result.largest = largest > result.largest ? largest : result.largest;
-                },
-                net, grad, state_[k]...);
-        }(std::make_index_sequence<Method::state_count>{});
+                }
+            }
+            result.finite &= non_finite == 0;
+            result.largest = largest > result.largest ? largest : result.largest;
+        };
+        const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
+            [&]<std::size_t... k>(std::index_sequence<k...>) {
+                tensor(net.template W<l>(), grad.template W<l>(), state_[k].template W<l>()...);
+                tensor(net.template b<l>(), grad.template b<l>(), state_[k].template b<l>()...);
+            }(std::make_index_sequence<Method::state_count>{});
+        };
+        [&]<std::size_t... l>(std::index_sequence<l...>) {
+            (layer(std::integral_constant<std::size_t, l + 1>{}), ...);
+        }(std::make_index_sequence<parameters_type::depth>{});
         return result;
     }
 

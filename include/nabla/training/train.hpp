@@ -129,11 +129,13 @@ constexpr train_report train(N& net, const R& data, L loss, Method method, Sched
     if (n == 0) return report;
     optimizer<N, Method> opt(method);
 
-    const auto update = [&](const typename N::parameters_type& g, std::size_t count, reduction r, double& largest) {
-        const T scale = r == reduction::mean ? T(1) / static_cast<T>(count) : T(1);
-        const step_result result = opt.step(net, g, scale);
+    const auto record = [](const step_result& result, double& largest) {
         largest = result.largest_change > largest ? result.largest_change : largest;
         return result.applied;
+    };
+    const auto update = [&](const typename N::parameters_type& g, std::size_t count, reduction r, double& largest) {
+        const T scale = r == reduction::mean ? T(1) / static_cast<T>(count) : T(1);
+        return record(opt.step(net, g, scale), largest);
     };
 
     for (std::size_t epoch = 1;; ++epoch) {
@@ -143,7 +145,7 @@ constexpr train_report train(N& net, const R& data, L loss, Method method, Sched
             const detail::epoch_order order(n, schedule.shuffle_seed, epoch);
             for (std::size_t i = 0; i < n && finite; ++i) {
                 const auto& s = samples[order(i)];
-                finite = update(gradient(net, loss, s.x, s.y), 1, reduction::sum, largest);
+                finite = record(opt.step(net, loss, s.x, s.y), largest);
             }
         } else if constexpr (std::is_same_v<Schedule, full_batch>) {
             const detail::epoch_order order(n, std::nullopt, epoch);
