@@ -143,8 +143,10 @@ private:
             constexpr std::size_t rows = std::remove_cvref_t<decltype(theta)>::row_count;
             constexpr std::size_t columns = std::remove_cvref_t<decltype(theta)>::column_count;
             value_type* t = theta.data();
-            bits non_finite = 0; // non-zero once a value's exponent bits are all ones (inf, NaN)
-            bits largest = 0;
+            // Per column, reduced once at the end: reducing a vector at the end of every row
+            // would cost more than the row's arithmetic.
+            bits non_finite[columns]{}; // non-zero once a value's exponent bits are all ones (inf, NaN)
+            bits largest[columns]{};
             for (std::size_t i = 0; i < rows; ++i) {
                 value_type* row = t + i * columns;
                 for (std::size_t j = 0; j < columns; ++j) {
@@ -152,21 +154,23 @@ private:
                     const value_type next = rule(row[j], scale * g(i, j), s);
                     if constexpr (Write) {
                         const bits change = std::bit_cast<bits>(next > row[j] ? next - row[j] : row[j] - next);
-                        largest = change > largest ? change : largest;
+                        largest[j] = change > largest[j] ? change : largest[j];
                         row[j] = next;
                         [&]<std::size_t... k>(std::index_sequence<k...>) {
                             ((state.data()[i * columns + j] = s[k]), ...);
                         }(std::make_index_sequence<sizeof...(state)>{});
                     } else {
-                        non_finite |= static_cast<bits>((std::bit_cast<bits>(next) & exponent) == exponent);
+                        non_finite[j] |= static_cast<bits>((std::bit_cast<bits>(next) & exponent) == exponent);
                         [&]<std::size_t... k>(std::index_sequence<k...>) {
-                            ((non_finite |= static_cast<bits>((std::bit_cast<bits>(s[k]) & exponent) == exponent)), ...);
+                            ((non_finite[j] |= static_cast<bits>((std::bit_cast<bits>(s[k]) & exponent) == exponent)), ...);
                         }(std::make_index_sequence<sizeof...(state)>{});
                     }
                 }
             }
-            result.finite &= non_finite == 0;
-            result.largest = largest > result.largest ? largest : result.largest;
+            for (std::size_t j = 0; j < columns; ++j) {
+                result.finite &= non_finite[j] == 0;
+                result.largest = largest[j] > result.largest ? largest[j] : result.largest;
+            }
         };
         const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
             [&]<std::size_t... k>(std::index_sequence<k...>) {
