@@ -45,3 +45,37 @@ template <class Net> void train_batch(benchmark::State& state) {
 } // namespace
 
 NABLA_BENCHMARK_ROWS("nabla", forward, train_sample, train_batch);
+
+// The cost of subnormal numbers: M's forward pass on inputs scaled into the subnormal range (so
+// every product and sum is subnormal), without and with nabla::flush_denormals, beside the same
+// pass on normal inputs.
+namespace {
+
+enum class inputs { normal, subnormal, subnormal_flushed };
+
+template <inputs Kind> void forward_denormal(benchmark::State& state) {
+    using Net = bench::M;
+    const auto& net = bench::weights<Net>();
+    nabla::vector<float, Net::sizes.front()> x;
+    const float scale = Kind == inputs::normal ? 1.f : 1e-39f;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0) * scale;
+    const auto run = [&] {
+        bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
+            benchmark::DoNotOptimize(x);
+            auto y = net(x);
+            benchmark::DoNotOptimize(y);
+        });
+    };
+    if constexpr (Kind == inputs::subnormal_flushed) {
+        nabla::flush_denormals guard;
+        run();
+    } else {
+        run();
+    }
+}
+
+} // namespace
+
+BENCHMARK_TEMPLATE(forward_denormal, inputs::normal)->Name("denormal/M_forward/normal_inputs");
+BENCHMARK_TEMPLATE(forward_denormal, inputs::subnormal)->Name("denormal/M_forward/subnormal_inputs");
+BENCHMARK_TEMPLATE(forward_denormal, inputs::subnormal_flushed)->Name("denormal/M_forward/subnormal_inputs_flush_denormals");

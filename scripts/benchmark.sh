@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's benchmark command: installs the peers (Eigen, FANN, libtorch) and the plotting
-# package, builds the comparison with g++ -O3 -march=native, runs it, and writes
+# package, builds the comparison with g++ -O3 -march=native, runs it, measures the compile cost
+# (scripts/compile_cost.py), and writes
 # docs/benchmarks.md and docs/benchmarks.svg from the results (build/bench/results.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,4 +20,6 @@ flags="-march=native"
 ninja -C build/bench >/dev/null
 build/bench/benchmarks/nabla_benchmarks --benchmark_min_time="${MIN_TIME:-0.3}" --benchmark_repetitions=3 \
     --benchmark_report_aggregates_only=true --benchmark_out=build/bench/results.json --benchmark_out_format=json
-/usr/bin/python3 scripts/benchmark_report.py build/bench/results.json "g++ $(g++ -dumpfullversion) -O3 $flags" docs
+python3 scripts/compile_cost.py include build/bench/compile_cost.json
+/usr/bin/python3 scripts/benchmark_report.py build/bench/results.json "g++ $(g++ -dumpfullversion) -O3 $flags" docs \
+    build/bench/compile_cost.json

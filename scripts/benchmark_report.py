@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns Google Benchmark's JSON from benchmarks/ into docs/benchmarks.md (tables and ratios) and
 docs/benchmarks.svg (time per sample, one bar per implementation, log scale).
-usage: benchmark_report.py RESULTS.json "COMPILER AND FLAGS" OUT_DIR"""
+usage: benchmark_report.py RESULTS.json "COMPILER AND FLAGS" OUT_DIR [COMPILE_COST.json]"""
 import json
 import pathlib
 import platform
@@ -9,22 +9,26 @@ import subprocess
 import sys
 
 results_path, compiler, out_dir = sys.argv[1], sys.argv[2], pathlib.Path(sys.argv[3])
+compile_cost = json.loads(pathlib.Path(sys.argv[4]).read_text()) if len(sys.argv) > 4 else None
 data = json.loads(pathlib.Path(results_path).read_text())
 context = data["context"]
 NETWORKS = {"T": "2-3-1 sigmoid, square error", "S": "8-16-16-4 tanh/identity, square error",
             "M": "64-128-64-10 relu/softmax, cross-entropy", "W": "256-256-256-256-10 relu/softmax, cross-entropy"}
 WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training step, 1 sample", 1),
              "train_batch32": ("training step, minibatch of 32", 32)}
-IMPLEMENTATIONS = ["nabla", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
+IMPLEMENTATIONS = ["nabla", "handwritten", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
 SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-rows, peak = {}, None
+rows, peak, denormal = {}, None, {}
 for b in data["benchmarks"]:
     if b.get("aggregate_name", "mean") != "mean":
         continue
     name = b.get("run_name", b["name"]).split("_mean")[0]
     if name.startswith("peak/"):
         peak = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+        continue
+    if name.startswith("denormal/"):
+        denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
         continue
     network, workload, implementation = name.split("/")[:3]
     gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
@@ -67,6 +71,30 @@ for network, description in NETWORKS.items():
                   if (network, workload, i) in rows]
         out.append(f"- {label}: " + ", ".join(ratios))
     out.append("")
+if denormal:
+    normal = denormal.get("normal_inputs")
+    out += ["## Subnormal inputs", "",
+            "M's forward pass with its inputs scaled by 1e-39, so that every product and sum is subnormal,",
+            "beside the same pass on normal inputs; `nabla::flush_denormals` is the scoped guard that sets",
+            "flush-to-zero and denormals-are-zero.", "",
+            "| inputs | time | relative to normal inputs |", "| --- | ---: | ---: |"]
+    for label, key in (("normal", "normal_inputs"), ("subnormal", "subnormal_inputs"),
+                       ("subnormal, under `flush_denormals`", "subnormal_inputs_flush_denormals")):
+        if key in denormal:
+            relative = f"{denormal[key] / normal:.2f}×" if normal else "—"
+            out.append(f"| {label} | {denormal[key]:,.0f} ns | {relative} |")
+    out.append("")
+if compile_cost:
+    out += ["## Compile cost", "",
+            f"Wall time and peak memory of one compiler process on a translation unit that includes",
+            f"`<nabla/nabla.hpp>` and trains one network (per-sample SGD and Adam on minibatches, then",
+            f"`evaluate`), `{compile_cost['flags']}`, fastest of three (`scripts/compile_cost.py`):",
+            f"{compile_cost['compilers']['g++']}; {compile_cost['compilers']['clang++']}.", "",
+            "| network | g++ | clang++ |", "| --- | ---: | ---: |"]
+    for name, by in compile_cost["results"].items():
+        out.append(f"| {name} | " + " | ".join(f"{by[c]['seconds']:.2f} s, {by[c]['peak_mib']} MiB" for c in ("g++", "clang++")) + " |")
+    out.append("")
+
 # The targets nabla is built to reach, checked against this run.
 def ratio(network, workload, other):
     mine, theirs = rows.get((network, workload, "nabla")), rows.get((network, workload, other))
@@ -102,6 +130,12 @@ for network in ("T", "S"):
         value = ratio(network, workload, "libtorch")
         if value is not None:
             checks.append((f"{network} {WORKLOADS[workload][0]}: {value:.0f}× faster than libtorch (target 100×)", value >= 100))
+if compile_cost:
+    results = compile_cost["results"]
+    slowest = max(results[n]["g++"]["seconds"] for n in ("T", "S", "M", "W"))
+    checks.append((f"g++ -O3 compiles each of the T/S/M/W training units in {slowest:.1f} s at most (target 1.5 s)", slowest <= 1.5))
+    deep = results["32 layers, 16 wide"]["g++"]["seconds"]
+    checks.append((f"g++ -O3 compiles the 32-layer network's training unit in {deep:.1f} s (target 20 s)", deep <= 20))
 allocating = [k for k, v in rows.items() if k[2] == "nabla" and v[2] != 0]
 checks.append((f"heap allocations in nabla's rows: {len(allocating)} rows allocate", not allocating))
 out += ["## Targets", "", f"{sum(ok for _, ok in checks)} of {len(checks)} met in this run:", ""]

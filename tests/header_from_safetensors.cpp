@@ -5,6 +5,8 @@
 
 #include "testing.hpp"
 
+#include <nabla/io/safetensors.hpp>
+
 #include "sequential_weights.hpp"
 
 TEST_CASE("nabla_header turns a safetensors file into the same weights load_safetensors reads", "[io]") {

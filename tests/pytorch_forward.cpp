@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include <nabla/io/safetensors.hpp>
 #include <nabla/nabla.hpp>
 
 namespace {

@@ -20,6 +20,8 @@
 #include <nabla/activations/softmax.hpp>
 #include <nabla/activations/tanh.hpp>
 
+#include <nabla/flush_denormals.hpp>
+
 #include <nabla/describe/formula.hpp>
 #include <nabla/describe/summary.hpp>
 
@@ -28,10 +30,8 @@
 #include <nabla/io/emit_header.hpp>
 #include <nabla/io/nabla_format.hpp>
 #include <nabla/io/status.hpp>
-// Only the safetensors loader needs a JSON parser; it comes with nlohmann-json3-dev.
-#if __has_include(<nlohmann/json.hpp>)
-#include <nabla/io/safetensors.hpp>
-#endif
+// The safetensors loader is not included here: it needs nlohmann/json, whose parsing alone costs
+// more compile time than the rest of nabla. #include <nabla/io/safetensors.hpp> where it is used.
 
 #include <nabla/layers/dense.hpp>
 #include <nabla/layers/input.hpp>

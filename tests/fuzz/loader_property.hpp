@@ -7,6 +7,7 @@
 #include <cstring>
 #include <span>
 
+#include <nabla/io/safetensors.hpp>
 #include <nabla/nabla.hpp>
 
 using fuzz_net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>>;

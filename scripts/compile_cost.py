@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Compile cost: the wall time and peak memory of g++ and clang++ (-O3 -std=c++20) compiling a
+translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
+network 16 wide), each compiled alone, three times (the fastest kept).
+usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]"""
+import json
+import os
+import pathlib
+import subprocess
+import sys
+import tempfile
+import time
+
+include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
+NETWORKS = {
+    "T": "float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>",
+    "S": "float, nabla::input<8>, nabla::dense<16, nabla::tanh>, nabla::dense<16, nabla::tanh>, nabla::dense<4, nabla::identity>",
+    "M": "float, nabla::input<64>, nabla::dense<128, nabla::relu>, nabla::dense<64, nabla::relu>, nabla::dense<10, nabla::softmax>",
+    "W": "float, nabla::input<256>, nabla::dense<256, nabla::relu>, nabla::dense<256, nabla::relu>, "
+         "nabla::dense<256, nabla::relu>, nabla::dense<10, nabla::softmax>",
+    "32 layers, 16 wide": "float, nabla::input<16>, " + ", ".join(["nabla::dense<16, nabla::tanh>"] * 31)
+                          + ", nabla::dense<4, nabla::identity>",
+}
+LOSS = {"T": "squared_error", "S": "squared_error", "M": "cross_entropy", "W": "cross_entropy",
+        "32 layers, 16 wide": "squared_error"}
+SOURCE = """// Trains one network: per-sample SGD and Adam on minibatches, then evaluates it.
+#include <vector>
+#include <nabla/nabla.hpp>
+using net_t = nabla::network<{net}>;
+int main() {{
+    std::vector<nabla::sample<net_t>> data(64);
+    for (std::size_t k = 0; k < data.size(); ++k) data[k].x[0] = static_cast<float>(k) / 64;
+    net_t net;
+    nabla::initialize(net, nabla::init::xavier_uniform{{}}, 1);
+    const auto stop = nabla::stop_when{{.max_epochs = 2}};
+    nabla::train(net, data, nabla::{loss}{{}}, nabla::sgd{{.learning_rate = 0.1}}, nabla::per_sample{{}}, stop);
+    nabla::train(net, data, nabla::{loss}{{}}, nabla::adam{{}}, nabla::minibatch<16>{{}}, stop);
+    return nabla::evaluate(net, data, nabla::{loss}{{}}) > 1e9;
+}}
+"""
+
+
+def measure(compiler, source, workdir):
+    best = None
+    for _ in range(3):
+        start = time.perf_counter()
+        process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include_dir, *extra, "-c", str(source),
+                                    "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"{compiler} failed on {source}:\n{process.stderr.read().decode()}")
+        run = (seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
+        best = run if best is None or run[0] < best[0] else best
+    return best
+
+
+results = {}
+with tempfile.TemporaryDirectory() as tmp:
+    workdir = pathlib.Path(tmp)
+    for name, net in NETWORKS.items():
+        source = workdir / f"train_{len(results)}.cpp"
+        source.write_text(SOURCE.format(net=net, loss=LOSS[name]))
+        for compiler in ("g++", "clang++"):
+            seconds, megabytes = measure(compiler, source, workdir)
+            results.setdefault(name, {})[compiler] = {"seconds": round(seconds, 2), "peak_mib": round(megabytes)}
+            print(f"{name:>20} {compiler:>8}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
+versions = {c: subprocess.run([c, "--version"], capture_output=True, text=True).stdout.splitlines()[0] for c in ("g++", "clang++")}
+out_path.write_text(json.dumps({"flags": " ".join(["-std=c++20", "-O3", *extra]), "compilers": versions,
+                                "results": results}, indent=1))
