@@ -63,32 +63,33 @@ template <class T> struct lane_sums {
 };
 
 // out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
-// own vector accumulator along K, the block's accumulators reduced together by lane_sums.
+// own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
+// taken one after another, so a block (contiguous) is read as one sequential stream; each row's
+// sum lives in a local, since the array itself may alias A for the compiler.
+template <class T, std::size_t K> inline typename simd<T>::type row_products(const T* row, const T* b) noexcept {
+    using S = simd<T>;
+    constexpr std::size_t N = S::lanes, whole = K / N * N;
+    typename S::type sum{};
+    for (std::size_t k = 0; k < whole; k += N) sum += S::load(row + k) * S::load(b + k);
+    for (std::size_t k = whole; k < K; ++k) sum[0] += row[k] * b[k];
+    return sum;
+}
+
 template <class T, std::size_t R, std::size_t K> inline void multiply_vector(T* out, const T* a, const T* b) noexcept {
     using S = simd<T>;
-    using V = typename S::type;
-    constexpr std::size_t N = S::lanes, whole = K / N * N, blocks = R / N;
+    constexpr std::size_t N = S::lanes, blocks = R / N, left = R % N;
     for (std::size_t block = 0; block < blocks; ++block) {
-        const T* rows = a + block * N * K;
-        V sum[N]{};
-        for (std::size_t k = 0; k < whole; k += N) {
-            const V x = S::load(b + k);
-            for (std::size_t r = 0; r < N; ++r) sum[r] += S::load(rows + r * K + k) * x;
-        }
+        typename S::type sum[N];
+        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b);
         lane_sums<T>::reduce(sum);
-        if constexpr (whole < K) {
-            for (std::size_t r = 0; r < N; ++r)
-                for (std::size_t k = whole; k < K; ++k) sum[0][r] += rows[r * K + k] * b[k];
-        }
         S::store(out + block * N, sum[0]);
     }
-    for (std::size_t i = blocks * N; i < R; ++i) {
-        V sum{};
-        for (std::size_t k = 0; k < whole; k += N) sum += S::load(a + i * K + k) * S::load(b + k);
-        T total{};
-        for (std::size_t l = 0; l < N; ++l) total += sum[l];
-        for (std::size_t k = whole; k < K; ++k) total += a[i * K + k] * b[k];
-        out[i] = total;
+    if constexpr (left > 0) {
+        // The rows past the last whole block: the same tree, with zeros for the missing rows.
+        typename S::type sum[N]{};
+        for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b);
+        lane_sums<T>::reduce(sum);
+        for (std::size_t r = 0; r < left; ++r) out[blocks * N + r] = sum[0][r];
     }
 }
 
