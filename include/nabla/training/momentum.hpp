@@ -17,7 +17,8 @@ struct momentum_descent final {
         T eta, mu;
         constexpr rule(const momentum_descent& method, std::size_t, double, double) noexcept
             : eta(static_cast<T>(method.learning_rate)), mu(static_cast<T>(method.momentum)) {}
-        constexpr T operator()(T theta, T g, T* velocity) const noexcept {
+        // U is T, or a vector of T for the optimiser's vectorised check.
+        template <class U> constexpr U operator()(U theta, U g, U* velocity) const noexcept {
             velocity[0] = mu * velocity[0] + g;
             return theta - eta * velocity[0];
         }

@@ -13,7 +13,8 @@ struct sgd final {
     template <class T> struct rule {
         T eta;
         constexpr rule(const sgd& method, std::size_t, double, double) noexcept : eta(static_cast<T>(method.learning_rate)) {}
-        constexpr T operator()(T theta, T g, T*) const noexcept { return theta - eta * g; }
+        // U is T, or a vector of T for the optimiser's vectorised check.
+        template <class U> constexpr U operator()(U theta, U g, U*) const noexcept { return theta - eta * g; }
     };
 };
 
