@@ -34,18 +34,30 @@ constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, c
     return grad;
 }
 
+namespace detail {
+
+// The forward and the backward pass at (x, y_hat), then f(tape, delta); error_result, and no further
+// error, when either pass refuses the shapes.
+template <class N, class L, class X, class Y, class F>
+constexpr auto with_tape_and_deltas(const N& net, L loss, const X& x, const Y& y_hat, F f) noexcept {
+    const auto tape = forward(net, x);
+    if constexpr (std::is_same_v<decltype(tape), const error_result>) {
+        return error_result{};
+    } else {
+        const auto delta = backward(net, tape, loss, y_hat);
+        if constexpr (std::is_same_v<decltype(delta), const error_result>) return error_result{};
+        else return f(tape, delta);
+    }
+}
+
+} // namespace detail
+
 // forward, backward and gradient in one call: ∇C(θ) at sample (x, y_hat) or summed over a batch.
 //   auto grad = nabla::gradient(net, nabla::squared_error{}, x, y_hat);
 template <class N, class L, class X, class Y>
 constexpr auto gradient(const N& net, L loss, const X& x, const Y& y_hat) noexcept {
-    const auto tape = forward(net, x);
-    if constexpr (std::is_same_v<decltype(tape), const detail::error_result>) {
-        return detail::error_result{};
-    } else {
-        const auto delta = backward(net, tape, loss, y_hat);
-        if constexpr (std::is_same_v<decltype(delta), const detail::error_result>) return detail::error_result{};
-        else return gradient(tape, delta);
-    }
+    return detail::with_tape_and_deltas(net, loss, x, y_hat,
+                                        [](const auto& tape, const auto& delta) { return gradient(tape, delta); });
 }
 
 } // namespace nabla

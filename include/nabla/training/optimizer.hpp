@@ -104,15 +104,12 @@ public:
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
-        const auto tape = forward(net, x);
-        if constexpr (std::is_same_v<decltype(tape), const detail::error_result>) {
-            return detail::error_result{};
-        } else {
-            const auto delta = backward(net, tape, loss, y_hat);
-            if constexpr (std::is_same_v<decltype(delta), const detail::error_result>) return detail::error_result{};
-            else if constexpr (X::is_vector) return apply(net, detail::sample_gradients<decltype(tape), decltype(delta)>{tape, delta}, scale);
+        return detail::with_tape_and_deltas(net, loss, x, y_hat, [&](const auto& tape, const auto& delta) {
+            using Tape = std::remove_cvref_t<decltype(tape)>;
+            using Deltas = std::remove_cvref_t<decltype(delta)>;
+            if constexpr (X::is_vector) return apply(net, detail::sample_gradients<const Tape, const Deltas>{tape, delta}, scale);
             else return step(net, gradient(tape, delta), scale);
-        }
+        });
     }
 
     constexpr std::size_t steps() const noexcept { return steps_; }
