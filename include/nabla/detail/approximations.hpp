@@ -7,23 +7,25 @@
 #include <cstdint>
 #include <type_traits>
 
+#include <nabla/detail/bytes.hpp>
+
 namespace nabla::detail {
 
 // condition ? a : b by bit masks. g++ sinks a division used by one arm of ?: into a branch that it
 // then may not vectorise (the division could trap); both arms here are computed, then chosen.
 template <class T> constexpr T choose(bool condition, T a, T b) noexcept {
-    using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    using bits = bits_of<T>;
     const bits mask = bits{0} - static_cast<bits>(condition);
     return std::bit_cast<T>((mask & std::bit_cast<bits>(a)) | (~mask & std::bit_cast<bits>(b)));
 }
 
 // |x| and x's sign put on a magnitude, by the sign bit: -0 stays -0, and no branch is needed.
 template <class T> constexpr T magnitude_of(T x) noexcept {
-    using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    using bits = bits_of<T>;
     return std::bit_cast<T>(std::bit_cast<bits>(x) & (~bits{} >> 1));
 }
 template <class T> constexpr T with_sign_of(T magnitude, T x) noexcept {
-    using bits = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+    using bits = bits_of<T>;
     return std::bit_cast<T>(std::bit_cast<bits>(magnitude) | (std::bit_cast<bits>(x) & ~(~bits{} >> 1)));
 }
 
