@@ -183,6 +183,28 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
         CHECK(net == start);
         CHECK(opt.steps() == 0);
     }
+    // sgd's check vouches for a step from bounds on |θ| and |Δθ|; a parameter at the edge of the
+    // range must still be caught. b³_0 = max saturates the softmax (δ³_0 = 1); a step of
+    // 2^(max_exponent - 20) outwards is well inside the bound on |Δθ| but more than half an ulp
+    // of max, so the sum rounds to infinity; the same step inwards is finite.
+    SECTION("a small step past the largest parameter changes nothing") {
+        const nabla::sgd method{.learning_rate = 0.25};
+        net_t edge = start;
+        edge.template b<3>()[0] = std::numeric_limits<T>::max();
+        const net_t before = edge;
+        const auto g = nabla::gradient(edge, loss, x, y_hat);
+        const T gradient = g.template b<3>()[0];
+        REQUIRE(gradient != T(0));
+        const T change = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - 20);
+        const T outwards = -change / (T(0.25) * gradient); // θ − η · scale · g = max + change
+        nabla::optimizer<net_t, nabla::sgd> opt{method};
+        CHECK_FALSE(opt.step(edge, loss, x, y_hat, outwards).applied); // fused: δ aᵀ formed in the update
+        CHECK(edge == before);
+        CHECK_FALSE(opt.step(edge, g, outwards).applied); // stored gradient
+        CHECK(edge == before);
+        CHECK(opt.step(edge, g, -outwards).applied);
+        CHECK(edge.template b<3>()[0] < std::numeric_limits<T>::max());
+    }
 }
 
 TEST_CASE("momentum and Adam follow their formulas over three steps", "[training]") {

@@ -6,6 +6,7 @@
 #include <bit>
 #include <concepts>
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 #include <utility>
 
@@ -36,6 +37,18 @@ template <class F, class P, class... Q> constexpr void zip_tensors(F&& f, P& fir
     }(std::make_index_sequence<P::depth>{});
 }
 
+// max |x_k|, by the bits (non-negative floats order as their bits, NaN above +inf): a loop that
+// vectorises to integer maxima.
+template <class T> T largest_magnitude(const T* x, std::size_t n) noexcept {
+    using bits = bits_of<T>;
+    bits largest = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const bits m = std::bit_cast<bits>(x[k]) & (~bits{} >> 1);
+        largest = m > largest ? m : largest;
+    }
+    return std::bit_cast<T>(largest);
+}
+
 // ∇C's tensors as an update reads them, coefficient (i, j) at a time: stored in a parameter set,
 // or for one sample formed on the fly, ∂C/∂W^l = δ^l (a^{l-1})ᵀ and ∂C/∂b^l = δ^l, so that the
 // update reads each W^l once and no gradient is written.
@@ -44,11 +57,23 @@ template <class T, std::size_t Columns> struct stored_tensor_gradient {
     const T* g;
     constexpr T operator()(std::size_t i, std::size_t j) const noexcept { return g[i * Columns + j]; }
     typename simd<T>::type vector(std::size_t i, std::size_t j) const noexcept { return simd<T>::load(g + i * Columns + j); }
+    // max |g_ij|; +inf or NaN if any is not finite.
+    double largest(std::size_t rows, std::size_t columns) const noexcept { return double(largest_magnitude(g, rows * columns)); }
 };
 template <class T> struct outer_gradient {
     const T *delta, *a;
     constexpr T operator()(std::size_t i, std::size_t j) const noexcept { return delta[i] * a[j]; }
     typename simd<T>::type vector(std::size_t i, std::size_t j) const noexcept { return delta[i] * simd<T>::load(a + j); }
+    // max |δ_i a_j| from the two vectors alone; +inf or NaN if any of them is not finite.
+    double largest(std::size_t rows, std::size_t columns) const noexcept {
+        return double(largest_magnitude(delta, rows)) * double(largest_magnitude(a, columns));
+    }
+};
+
+// Rules whose change is bounded by the gradient alone (no state): sgd.
+template <class Rule>
+concept bounded_rule = requires(const Rule& rule, double g) {
+    { rule.change_bound(g) } -> std::same_as<double>;
 };
 
 // Whether a method's rule also takes vectors (so that the finiteness check can run on them).
@@ -124,6 +149,12 @@ private:
     using bits = detail::bits_of<value_type>;
     // The exponent field of an IEEE float or double.
     static constexpr bits exponent = sizeof(value_type) == 4 ? bits{0x7f800000u} : static_cast<bits>(0x7ff0000000000000ull);
+    // 2^(max_exponent - 2): two values below it never add up to an overflow.
+    static constexpr double quarter_range = [] {
+        double r = 1;
+        for (int e = 0; e < std::numeric_limits<value_type>::max_exponent - 2; ++e) r *= 2;
+        return r;
+    }();
     struct sweep_result {
         bool finite = true;
         bits largest = 0; // of |Δθ|, as bits: for non-negative floats their order is the values'
@@ -152,12 +183,30 @@ private:
             constexpr std::size_t rows = std::remove_cvref_t<decltype(theta)>::row_count;
             constexpr std::size_t columns = std::remove_cvref_t<decltype(theta)>::column_count;
             value_type* t = theta.data();
+            // For a rule whose change is bounded by the gradient (sgd), a bound from the largest
+            // gradient and the largest |θ| vouches for the step without computing it: no |θ| or
+            // |Δθ| above a quarter of the range means no sum past it. For one sample the bound
+            // comes from δ and a alone, so the check reads W once instead of forming δ aᵀ twice.
+            if constexpr (!Write && detail::bounded_rule<Rule>) {
+                if (!std::is_constant_evaluated()) {
+                    constexpr double safe = quarter_range;
+                    const double scale_magnitude = scale < value_type(0) ? -double(scale) : double(scale);
+                    // 1.0001 covers the roundings of scale · g and η · (scale · g).
+                    const double bound = rule.change_bound(scale_magnitude * g.largest(rows, columns)) * 1.0001;
+                    if (bound <= safe && double(detail::largest_magnitude(t, rows * columns)) < safe) return;
+                }
+            }
             // The check on explicit vectors where the rule takes them (sgd, momentum): the scalar
             // loop below spends more on reducing its flags than on the arithmetic. (The writing pass
             // was tried the same way and was slower than g++'s vectorisation of the loop below.)
-            if constexpr (!Write && detail::vector_rule<Rule, value_type>) {
+            if constexpr (detail::vector_rule<Rule, value_type>) {
                 if (!std::is_constant_evaluated()) {
-                    result.finite &= finite_vector_check<rows, columns>(t, g, scale, rule, state.data()...);
+                    if constexpr (Write) {
+                        const bits change = vector_write<rows, columns>(t, g, scale, rule, state.data()...);
+                        result.largest = change > result.largest ? change : result.largest;
+                    } else {
+                        result.finite &= finite_vector_check<rows, columns>(t, g, scale, rule, state.data()...);
+                    }
                     return;
                 }
             }
@@ -231,6 +280,47 @@ private:
         bool finite = tail == value_type(0);
         for (std::size_t l = 0; l < lanes; ++l) finite &= found[l] == 0;
         return finite;
+    }
+
+    // The writing pass on vectors, with the same arithmetic as the check: the largest |Δθ| stays in
+    // one register for the whole tensor (non-negative floats order as their bits).
+    template <std::size_t rows, std::size_t columns, class Gradient, class Rule, class... State>
+    static bits vector_write(value_type* t, const Gradient& g, value_type scale, const Rule& rule, State*... state) noexcept {
+        using S = detail::simd<value_type>;
+        using V = typename S::type;
+        constexpr std::size_t lanes = S::lanes, whole = columns / lanes * lanes;
+        typedef bits SV __attribute__((vector_size(sizeof(V))));
+        constexpr bits magnitude = ~bits{} >> 1;
+        SV largest{};
+        bits tail{};
+        for (std::size_t i = 0; i < rows; ++i) {
+            for (std::size_t j = 0; j < whole; j += lanes) {
+                const std::size_t at = i * columns + j;
+                V s[Method::state_count + 1] = {S::load(state + at)...};
+                const V old = S::load(t + at);
+                const V next = rule(old, scale * g.vector(i, j), s);
+                S::store(t + at, next);
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    (S::store(state + at, s[k]), ...);
+                }(std::make_index_sequence<sizeof...(state)>{});
+                const SV change = std::bit_cast<SV>(next - old) & magnitude;
+                largest = change > largest ? change : largest;
+            }
+            for (std::size_t j = whole; j < columns; ++j) {
+                const std::size_t at = i * columns + j;
+                value_type s[Method::state_count + 1] = {state[at]...};
+                const value_type old = t[at];
+                const value_type next = rule(old, scale * g(i, j), s);
+                t[at] = next;
+                [&]<std::size_t... k>(std::index_sequence<k...>) {
+                    ((state[at] = s[k]), ...);
+                }(std::make_index_sequence<sizeof...(state)>{});
+                const bits change = std::bit_cast<bits>(next - old) & magnitude;
+                tail = change > tail ? change : tail;
+            }
+        }
+        for (std::size_t l = 0; l < lanes; ++l) tail = largest[l] > tail ? largest[l] : tail;
+        return tail;
     }
 
     Method method_;
