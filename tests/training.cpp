@@ -207,6 +207,70 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
     }
 }
 
+// sgd's one-sample step folds the update into the backward pass, vouched for by the largest |W^l|
+// and |b^l| the forward pass noted as it read them. Layers of 37 × 40 and 20 × 37 go through the
+// one-sample vector kernel (rows of two vectors or more), with columns past the last whole vector.
+TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<40>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::tanh>,
+                                 nabla::dense<4, nabla::identity>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::uniform{-1, 1}, 21);
+    testing::random_source random{22};
+    nabla::vector<T, 40> x;
+    testing::fill(x, random);
+    net.template W<1>()(5, 39) = T(7.5);   // a column past the last whole vector
+    net.template W<2>()(19, 3) = T(-9.25); // the last row, in the block of leftover rows
+    net.template W<3>()(3, 0) = T(-3.5);
+    net.template b<2>()[7] = T(2.75);
+    nabla::detail::parameter_magnitudes<T, 3> seen;
+    const nabla::forward_tape<net_t, nabla::vector<T, 40>> noted(net, x, seen);
+    const auto plain = nabla::forward(net, x);
+    CHECK(seen.W[1] == T(7.5));
+    CHECK(seen.W[2] == T(9.25));
+    CHECK(seen.W[3] == T(3.5));
+    CHECK(seen.b[2] == T(2.75));
+    CHECK(seen.b[1] <= T(1));
+    CHECK(noted.output() == plain.output());
+    CHECK(noted.template z<1>() == plain.template z<1>());
+
+    net.template W<2>()(0, 36) = std::numeric_limits<T>::quiet_NaN();
+    const nabla::forward_tape<net_t, nabla::vector<T, 40>> with_nan(net, x, seen);
+    CHECK(std::isnan(seen.W[2]));
+}
+
+TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<40>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::tanh>,
+                                 nabla::dense<4, nabla::softmax>>;
+    net_t fused;
+    nabla::initialize(fused, nabla::init::xavier_uniform{}, 23);
+    net_t stored = fused;
+    testing::random_source random{24};
+    nabla::optimizer<net_t, nabla::sgd> a{nabla::sgd{.learning_rate = 0.5}}, b{nabla::sgd{.learning_rate = 0.5}};
+    const nabla::cross_entropy loss;
+    for (int k = 0; k < 4; ++k) {
+        nabla::vector<T, 40> x;
+        testing::fill(x, random);
+        nabla::vector<T, 4> y_hat{};
+        y_hat[static_cast<std::size_t>(k) % 4] = T(1);
+        const auto r = a.step(fused, loss, x, y_hat);
+        const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat));
+        REQUIRE(r.applied);
+        CHECK(testing::close(r.largest_change, s.largest_change, 1e-5));
+        std::size_t different = 0;
+        nabla::detail::zip_tensors(
+            [&](const auto& p, const auto& q) {
+                for (std::size_t i = 0; i < p.size(); ++i)
+                    different += !testing::close(p.data()[i], q.data()[i], std::is_same_v<T, float> ? 1e-5 : 1e-12,
+                                                 std::is_same_v<T, float> ? 1e-6 : 1e-14);
+            },
+            fused, stored);
+        CHECK(different == 0);
+    }
+    CHECK(a.steps() == 4);
+}
+
 TEST_CASE("momentum and Adam follow their formulas over three steps", "[training]") {
     small_t net;
     nabla::initialize(net, nabla::init::uniform{-1, 1}, 9);

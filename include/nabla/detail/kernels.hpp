@@ -5,10 +5,13 @@
 // extensions, the widest the target has); during constant evaluation they are plain loops.
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstring>
 #include <type_traits>
 #include <utility>
+
+#include <nabla/detail/bytes.hpp>
 
 namespace nabla::detail {
 
@@ -66,28 +69,77 @@ template <class T> struct lane_sums {
 // own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
 // taken one after another, so a block (contiguous) is read as one sequential stream; each row's
 // sum lives in a local, since the array itself may alias A for the compiler.
-template <class T, std::size_t K> inline typename simd<T>::type row_products(const T* row, const T* b) noexcept {
+// What the one-sample product may note about A's coefficients as it reads them: nothing, or their
+// largest magnitude (which the fused training step needs, and would otherwise read A again for).
+struct ignore_coefficients {
+    template <class U> void operator()(const U&) const noexcept {}
+};
+template <class T> struct largest_coefficient {
+    using bits = bits_of<T>;
+    typedef bits SV __attribute__((vector_size(simd_bytes)));
+    static constexpr bits magnitude = ~bits{} >> 1;
+    SV largest{}; // as bits: non-negative floats order as their bits, NaN above +inf
+    void operator()(const typename simd<T>::type& v) noexcept {
+        const SV m = std::bit_cast<SV>(v) & magnitude;
+        largest = m > largest ? m : largest;
+    }
+    void operator()(T x) noexcept {
+        const bits m = std::bit_cast<bits>(x) & magnitude;
+        largest[0] = m > largest[0] ? m : largest[0];
+    }
+    T value() const noexcept {
+        bits m = 0;
+        for (std::size_t l = 0; l < simd<T>::lanes; ++l) m = largest[l] > m ? largest[l] : m;
+        return std::bit_cast<T>(m);
+    }
+};
+
+// max |x_k| (NaN if any x_k is NaN): a loop that vectorises to integer maxima.
+template <class T> T largest_magnitude(const T* x, std::size_t n) noexcept {
+    using bits = bits_of<T>;
+    bits largest = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+        const bits m = std::bit_cast<bits>(x[k]) & (~bits{} >> 1);
+        largest = m > largest ? m : largest;
+    }
+    return std::bit_cast<T>(largest);
+}
+
+template <class T, std::size_t K, class Observe>
+inline typename simd<T>::type row_products(const T* row, const T* b, Observe& observe) noexcept {
     using S = simd<T>;
     constexpr std::size_t N = S::lanes, whole = K / N * N;
     typename S::type sum{};
-    for (std::size_t k = 0; k < whole; k += N) sum += S::load(row + k) * S::load(b + k);
-    for (std::size_t k = whole; k < K; ++k) sum[0] += row[k] * b[k];
+    for (std::size_t k = 0; k < whole; k += N) {
+        const auto coefficients = S::load(row + k);
+        observe(coefficients);
+        sum += coefficients * S::load(b + k);
+    }
+    for (std::size_t k = whole; k < K; ++k) {
+        observe(row[k]);
+        sum[0] += row[k] * b[k];
+    }
     return sum;
 }
 
-template <class T, std::size_t R, std::size_t K> inline void multiply_vector(T* out, const T* a, const T* b) noexcept {
+// Whether out = A b (R × K by K) goes to multiply_vector: rows of two vectors or more, and a whole
+// block of rows.
+template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = K >= 2 * simd<T>::lanes && R >= simd<T>::lanes;
+
+template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients>
+inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}) noexcept {
     using S = simd<T>;
     constexpr std::size_t N = S::lanes, blocks = R / N, left = R % N;
     for (std::size_t block = 0; block < blocks; ++block) {
         typename S::type sum[N];
-        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b);
+        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
         lane_sums<T>::reduce(sum);
         S::store(out + block * N, sum[0]);
     }
     if constexpr (left > 0) {
         // The rows past the last whole block: the same tree, with zeros for the missing rows.
         typename S::type sum[N]{};
-        for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b);
+        for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b, observe);
         lane_sums<T>::reduce(sum);
         for (std::size_t r = 0; r < left; ++r) out[blocks * N + r] = sum[0][r];
     }
@@ -167,7 +219,7 @@ constexpr void multiply(T* out, const T* a, const T* b) noexcept {
     } else if constexpr (C == 1 && TransposeA) {
         // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.
         multiply<T, 1, K, R, false, false>(out, b, a);
-    } else if constexpr (C == 1 && K >= 2 * N && R >= N) {
+    } else if constexpr (C == 1 && vector_kernel<T, R, K>) {
         multiply_vector<T, R, K>(out, a, b);
     } else if constexpr (C >= N) {
         multiply_rows<T, R, K, C, TransposeA>(out, a, b);

@@ -38,6 +38,14 @@ public:
             (record<l + 1>(net), ...);
         }(std::make_index_sequence<depth>{});
     }
+    // The same pass, noting the largest |W^l| and |b^l| as it reads them (for the fused training step).
+    template <class Input>
+    forward_tape(const N& net, const Input& x, detail::parameter_magnitudes<typename N::value_type, depth>& seen) noexcept
+        : input_(x) {
+        [&]<std::size_t... l>(std::index_sequence<l...>) {
+            (record<l + 1>(net, seen), ...);
+        }(std::make_index_sequence<depth>{});
+    }
 
     // z^l, l = 1..L.
     template <std::size_t l> constexpr const auto& z() const noexcept {
@@ -54,9 +62,9 @@ public:
     constexpr const output_type& output() const noexcept { return a<depth>(); }
 
 private:
-    template <std::size_t l> constexpr void record(const N& net) noexcept {
+    template <std::size_t l, class... Seen> constexpr void record(const N& net, Seen&... seen) noexcept {
         auto& entry = boost::hana::at_c<l - 1>(layers_);
-        detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a);
+        detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a, seen...);
     }
 
     input_type input_;

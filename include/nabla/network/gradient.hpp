@@ -36,18 +36,24 @@ constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, c
 
 namespace detail {
 
-// The forward and the backward pass at (x, y_hat), then f(tape, delta); error_result, and no further
-// error, when either pass refuses the shapes.
-template <class N, class L, class X, class Y, class F>
-constexpr auto with_tape_and_deltas(const N& net, L loss, const X& x, const Y& y_hat, F f) noexcept {
-    const auto tape = forward(net, x);
-    if constexpr (std::is_same_v<decltype(tape), const error_result>) {
+// The forward pass at x (noting the parameters' magnitudes in seen, if given), then f(tape), once
+// loss and y_hat are known to suit it; error_result, and no further error, when the shapes are refused.
+template <class N, class L, class X, class Y, class F, class... Seen>
+constexpr auto with_tape(const N& net, L, const X& x, const Y&, F f, Seen&... seen) noexcept {
+    if constexpr (!input_fits<typename N::parameters_type, X>()) {
         return error_result{};
     } else {
-        const auto delta = backward(net, tape, loss, y_hat);
-        if constexpr (std::is_same_v<decltype(delta), const error_result>) return error_result{};
-        else return f(tape, delta);
+        using Tape = forward_tape<N, column_block<typename N::value_type, N::input_size, X>>;
+        const Tape tape(net, x, seen...);
+        if constexpr (!target_fits<Tape, L, Y>()) return error_result{};
+        else return f(tape);
     }
+}
+
+// The forward and the backward pass at (x, y_hat), then f(tape, delta).
+template <class N, class L, class X, class Y, class F>
+constexpr auto with_tape_and_deltas(const N& net, L loss, const X& x, const Y& y_hat, F f) noexcept {
+    return with_tape(net, loss, x, y_hat, [&](const auto& tape) { return f(tape, backward(net, tape, loss, y_hat)); });
 }
 
 } // namespace detail

@@ -7,6 +7,7 @@
 
 #include <nabla/activations/activation.hpp>
 #include <nabla/detail/assign.hpp>
+#include <nabla/detail/kernels.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/tensor/operations.hpp>
 
@@ -33,11 +34,30 @@ template <class P, class X> constexpr bool input_fits() noexcept {
     }
 }
 
+// The largest |W^l| and |b^l| of every layer, noted by a forward pass that reads them anyway
+// (index l; 0 unused). NaN where a tensor holds a NaN.
+template <class T, std::size_t Depth> struct parameter_magnitudes {
+    T W[Depth + 1]{}, b[Depth + 1]{};
+};
+
 // z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, then the bias on each column.
-template <std::size_t l, class P, class APrevious, class Z>
-constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a) noexcept {
-    assign(z.data(), theta.template W<l>() * a_previous);
+// With a parameter_magnitudes, also the largest |W^l| and |b^l|: noted by the one-sample kernel as
+// it reads W^l, or read separately where another kernel runs (small layers).
+template <std::size_t l, class P, class APrevious, class Z, class... Seen>
+constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a, Seen&... seen) noexcept {
+    using T = typename P::value_type;
+    const auto& W = theta.template W<l>();
+    constexpr std::size_t R = Z::row_count, K = APrevious::row_count;
+    if constexpr (sizeof...(Seen) == 1 && Z::column_count == 1 && vector_kernel<T, R, K>) {
+        largest_coefficient<T> largest;
+        multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest);
+        ((seen.W[l] = largest.value()), ...);
+    } else {
+        assign(z.data(), W * a_previous);
+        ((seen.W[l] = largest_magnitude(W.data(), W.size())), ...);
+    }
     const auto& b = theta.template b<l>();
+    ((seen.b[l] = largest_magnitude(b.data(), b.size())), ...);
     for (std::size_t i = 0; i < Z::row_count; ++i)
         for (std::size_t j = 0; j < Z::column_count; ++j) z.data()[i * Z::column_count + j] += b[i];
     activate<typename P::template layer<l>::activation>(z, a);

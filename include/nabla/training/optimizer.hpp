@@ -15,6 +15,7 @@
 #include <nabla/detail/math.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/network/gradient.hpp>
+#include <nabla/training/sample_step.hpp>
 
 namespace nabla {
 
@@ -37,18 +38,6 @@ template <class F, class P, class... Q> constexpr void zip_tensors(F&& f, P& fir
     }(std::make_index_sequence<P::depth>{});
 }
 
-// max |x_k|, by the bits (non-negative floats order as their bits, NaN above +inf): a loop that
-// vectorises to integer maxima.
-template <class T> T largest_magnitude(const T* x, std::size_t n) noexcept {
-    using bits = bits_of<T>;
-    bits largest = 0;
-    for (std::size_t k = 0; k < n; ++k) {
-        const bits m = std::bit_cast<bits>(x[k]) & (~bits{} >> 1);
-        largest = m > largest ? m : largest;
-    }
-    return std::bit_cast<T>(largest);
-}
-
 // ∇C's tensors as an update reads them, coefficient (i, j) at a time: stored in a parameter set,
 // or for one sample formed on the fly, ∂C/∂W^l = δ^l (a^{l-1})ᵀ and ∂C/∂b^l = δ^l, so that the
 // update reads each W^l once and no gradient is written.
@@ -68,12 +57,6 @@ template <class T> struct outer_gradient {
     double largest(std::size_t rows, std::size_t columns) const noexcept {
         return double(largest_magnitude(delta, rows)) * double(largest_magnitude(a, columns));
     }
-};
-
-// Rules whose change is bounded by the gradient alone (no state): sgd.
-template <class Rule>
-concept bounded_rule = requires(const Rule& rule, double g) {
-    { rule.change_bound(g) } -> std::same_as<double>;
 };
 
 // Whether a method's rule also takes vectors (so that the finiteness check can run on them).
@@ -127,14 +110,31 @@ public:
     // where the hardware has FMA), but for one sample ∇C is never stored: the update forms
     // δ^l (a^{l-1})ᵀ as it reads W^l.
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
+    // For sgd on one sample, the backward pass itself updates each W^l as it reads it (see
+    // training/sample_step.hpp) when bounds on θ, a and δ vouch for the step.
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
-        return detail::with_tape_and_deltas(net, loss, x, y_hat, [&](const auto& tape, const auto& delta) {
+        const auto unfused = [&](const auto& tape) {
+            const auto delta = backward(net, tape, loss, y_hat);
             using Tape = std::remove_cvref_t<decltype(tape)>;
             using Deltas = std::remove_cvref_t<decltype(delta)>;
             if constexpr (X::is_vector) return apply(net, detail::sample_gradients<const Tape, const Deltas>{tape, delta}, scale);
             else return step(net, gradient(tape, delta), scale);
-        });
+        };
+        if constexpr (X::is_vector && fused_sample_step) {
+            if (!std::is_constant_evaluated()) {
+                detail::parameter_magnitudes<value_type, N::depth> seen;
+                return detail::with_tape(
+                    net, loss, x, y_hat,
+                    [&](const auto& tape) {
+                        step_result result;
+                        if (fused_step<L>(net, tape, seen, y_hat, scale, result)) return result;
+                        return unfused(tape);
+                    },
+                    seen);
+            }
+        }
+        return detail::with_tape(net, loss, x, y_hat, unfused);
     }
 
     constexpr std::size_t steps() const noexcept { return steps_; }
@@ -146,15 +146,32 @@ private:
         else return 1;
     }
 
+    using rule_type = typename Method::template rule<value_type>;
+    static constexpr bool fused_sample_step = Method::state_count == 0 && detail::bounded_rule<rule_type> &&
+                                              detail::vector_rule<rule_type, value_type> &&
+                                              detail::elementwise_hidden_layers<parameters_type>();
+
+    // The fused one-sample step; false, with nothing changed, when the bounds do not vouch for it.
+    template <class L, class Tape, class Seen, class Y>
+    bool fused_step(N& net, const Tape& tape, const Seen& seen, const Y& y_hat, value_type scale, step_result& result) noexcept {
+        using sigma = typename N::template layer<N::depth>::activation;
+        vector<value_type, N::output_size> delta;
+        detail::output_delta<L, sigma>(tape.template z<N::depth>(), tape.template a<N::depth>(), y_hat, delta);
+        const std::size_t t = steps_ + 1;
+        const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
+        const rule_type rule(method_, t, beta1_t, beta2_t);
+        if (!detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule)) return false;
+        const auto largest = detail::update_layers<N::depth>(net, tape, delta.data(), scale, rule);
+        steps_ = t;
+        power1_ = beta1_t;
+        power2_ = beta2_t;
+        result = {true, static_cast<double>(std::bit_cast<value_type>(largest))};
+        return true;
+    }
+
     using bits = detail::bits_of<value_type>;
     // The exponent field of an IEEE float or double.
     static constexpr bits exponent = sizeof(value_type) == 4 ? bits{0x7f800000u} : static_cast<bits>(0x7ff0000000000000ull);
-    // 2^(max_exponent - 2): two values below it never add up to an overflow.
-    static constexpr double quarter_range = [] {
-        double r = 1;
-        for (int e = 0; e < std::numeric_limits<value_type>::max_exponent - 2; ++e) r *= 2;
-        return r;
-    }();
     struct sweep_result {
         bool finite = true;
         bits largest = 0; // of |Δθ|, as bits: for non-negative floats their order is the values'
@@ -189,7 +206,7 @@ private:
             // comes from δ and a alone, so the check reads W once instead of forming δ aᵀ twice.
             if constexpr (!Write && detail::bounded_rule<Rule>) {
                 if (!std::is_constant_evaluated()) {
-                    constexpr double safe = quarter_range;
+                    constexpr double safe = detail::quarter_range<value_type>;
                     const double scale_magnitude = scale < value_type(0) ? -double(scale) : double(scale);
                     // 1.0001 covers the roundings of scale · g and η · (scale · g).
                     const double bound = rule.change_bound(scale_magnitude * g.largest(rows, columns)) * 1.0001;

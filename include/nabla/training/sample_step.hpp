@@ -1,0 +1,159 @@
+// One sample's gradient descent step folded into the backward pass: W^l is read once to form
+// (W^l)ᵀ δ^l and, in the same loop, updated with δ^l (a^{l-1})ᵀ, instead of once for the δ chain,
+// once to check the step and once to write it. Used by optimizer::step(net, loss, x, y_hat) for
+// rules whose change is bounded by the gradient alone (sgd), when bounds vouch for the step.
+#pragma once
+
+#include <bit>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+#include <utility>
+
+#include <nabla/activations/activation.hpp>
+#include <nabla/detail/bytes.hpp>
+#include <nabla/detail/kernels.hpp>
+#include <nabla/losses/loss.hpp>
+#include <nabla/network/forward.hpp>
+
+namespace nabla::detail {
+
+// Rules whose change is bounded by the gradient alone (sgd): |Δθ| <= change_bound(max |g|).
+template <class Rule>
+concept bounded_rule = requires(const Rule& rule, double g) {
+    { rule.change_bound(g) } -> std::same_as<double>;
+};
+
+// 2^(max_exponent - 2): a sum of two values below it cannot overflow.
+template <class T> inline constexpr double quarter_range = [] {
+    double r = 1;
+    for (int e = 0; e < std::numeric_limits<T>::max_exponent - 2; ++e) r *= 2;
+    return r;
+}();
+
+// Rows of W (R × K, row-major) updated by θ ← rule(θ, scale · δ_i a_j); with Backpropagate, also
+// g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
+template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
+bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
+    using S = simd<T>;
+    using V = typename S::type;
+    using bits = bits_of<T>;
+    typedef bits SV __attribute__((vector_size(sizeof(V))));
+    constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
+    constexpr bits magnitude = ~bits{} >> 1;
+    V sum[vectors > 0 ? vectors : 1]{};
+    T tail[K - whole + 1]{};
+    SV largest{};
+    bits largest_tail = 0;
+    for (std::size_t i = 0; i < R; ++i) {
+        const T d = delta[i];
+        T* row = W + i * K;
+        for (std::size_t v = 0; v < vectors; ++v) {
+            const V old = S::load(row + v * N);
+            if constexpr (Backpropagate) sum[v] += d * old;
+            const V next = rule(old, scale * (d * S::load(a + v * N)), static_cast<V*>(nullptr));
+            S::store(row + v * N, next);
+            const SV change = std::bit_cast<SV>(next - old) & magnitude;
+            largest = change > largest ? change : largest;
+        }
+        for (std::size_t j = whole; j < K; ++j) {
+            const T old = row[j];
+            if constexpr (Backpropagate) tail[j - whole] += d * old;
+            const T next = rule(old, scale * (d * a[j]), static_cast<T*>(nullptr));
+            row[j] = next;
+            const bits change = std::bit_cast<bits>(next - old) & magnitude;
+            largest_tail = change > largest_tail ? change : largest_tail;
+        }
+    }
+    if constexpr (Backpropagate) {
+        for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v]);
+        for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole];
+    }
+    for (std::size_t l = 0; l < N; ++l) largest_tail = largest[l] > largest_tail ? largest[l] : largest_tail;
+    return largest_tail;
+}
+
+// Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
+template <class P> constexpr bool elementwise_hidden_layers() noexcept {
+    return []<std::size_t... l>(std::index_sequence<l...>) {
+        return (ElementwiseActivation<typename P::template layer<l + 1>::activation> && ...);
+    }(std::make_index_sequence<P::depth - 1>{});
+}
+
+// The bounds that vouch for the step: with |θ| and every |Δθ| below a quarter of T's range, no
+// new value overflows, and with every partial sum of (W^l)ᵀ δ^l bounded the δ chain stays finite.
+// |(W^l)ᵀ δ^l| <= n_l · max |W^l| · max |δ^l| and |δ^{l-1}| <= max |σ'(z^{l-1})| times that. NaN
+// anywhere fails every comparison.
+template <class P, class Tape, class Seen, class Rule>
+bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_type* delta_L, typename P::value_type scale,
+                  const Rule& rule) noexcept {
+    using T = typename P::value_type;
+    constexpr double safe = quarter_range<T>;
+    const double scale_magnitude = scale < T(0) ? -double(scale) : double(scale);
+    double largest_delta = double(largest_magnitude(delta_L, P::output_size));
+    bool ok = true;
+    // 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g).
+    const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
+        const auto& a = tape.template a<l - 1>();
+        const double largest_W = double(seen.W[l]);
+        const double largest_a = double(largest_magnitude(a.data(), a.size()));
+        ok = ok && largest_W < safe && double(seen.b[l]) < safe &&
+             rule.change_bound(scale_magnitude * largest_delta * largest_a) * 1.0001 <= safe &&
+             rule.change_bound(scale_magnitude * largest_delta) * 1.0001 <= safe;
+        if constexpr (l >= 2) {
+            using sigma = typename P::template layer<l - 1>::activation;
+            const auto& z = tape.template z<l - 1>();
+            const auto& a_below = tape.template a<l - 1>();
+            T largest_slope = 0;
+            for (std::size_t k = 0; k < z.size(); ++k) {
+                const T s = sigma::derivative(z.data()[k], a_below.data()[k]);
+                const T m = s < T(0) ? -s : s;
+                largest_slope = m > largest_slope || m != m ? m : largest_slope;
+            }
+            // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
+            const double largest_sum = double(P::sizes[l]) * largest_W * largest_delta * 1.0001;
+            largest_delta = double(largest_slope) * largest_sum * 1.0001;
+            ok = ok && largest_sum <= safe && largest_delta <= safe;
+        }
+    };
+    [&]<std::size_t... k>(std::index_sequence<k...>) {
+        (layer(std::integral_constant<std::size_t, P::depth - k>{}), ...);
+    }(std::make_index_sequence<P::depth>{});
+    return ok;
+}
+
+// Layer l of the fused pass, then the layers below: b^l and W^l updated, δ^{l-1} formed from the
+// old W^l. Returns the largest |Δθ| as bits.
+template <std::size_t l, class P, class Tape, class Rule>
+bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const typename P::value_type* delta,
+                                              typename P::value_type scale, const Rule& rule) noexcept {
+    using T = typename P::value_type;
+    using bits = bits_of<T>;
+    constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
+    constexpr bits magnitude = ~bits{} >> 1;
+    bits largest = 0;
+    T* b = net.template b<l>().data();
+    for (std::size_t i = 0; i < rows; ++i) {
+        const T next = rule(b[i], scale * delta[i], static_cast<T*>(nullptr));
+        const bits change = std::bit_cast<bits>(next - b[i]) & magnitude;
+        largest = change > largest ? change : largest;
+        b[i] = next;
+    }
+    const T* a = tape.template a<l - 1>().data();
+    T* W = net.template W<l>().data();
+    if constexpr (l == 1) {
+        const bits change = update_rows<T, rows, columns, false>(W, delta, a, scale, rule, static_cast<T*>(nullptr));
+        return change > largest ? change : largest;
+    } else {
+        using sigma = typename P::template layer<l - 1>::activation;
+        const auto& z = tape.template z<l - 1>();
+        T below[columns];
+        const bits change = update_rows<T, rows, columns, true>(W, delta, a, scale, rule, below);
+        for (std::size_t j = 0; j < columns; ++j) below[j] = sigma::derivative(z.data()[j], a[j]) * below[j];
+        const bits rest = update_layers<l - 1>(net, tape, below, scale, rule);
+        const bits here = change > largest ? change : largest;
+        return rest > here ? rest : here;
+    }
+}
+
+} // namespace nabla::detail
