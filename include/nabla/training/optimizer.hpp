@@ -106,12 +106,12 @@ public:
     }
 
     // One step at the sample (x, y_hat), or at a batch (∇C summed over its columns): the result of
-    // step(net, gradient(net, loss, x, y_hat), scale) (to the rounding of a contracted multiply-add
-    // where the hardware has FMA), but for one sample ∇C is never stored: the update forms
-    // δ^l (a^{l-1})ᵀ as it reads W^l.
+    // step(net, gradient(net, loss, x, y_hat), scale) to a few roundings (a multiply-add contracted
+    // where the hardware has FMA; scale · δ_i taken before a_j), but for one sample ∇C is never
+    // stored: the update forms δ^l (a^{l-1})ᵀ as it reads W^l. For sgd the backward pass itself
+    // updates each W^l as it reads it (training/sample_step.hpp), when bounds on θ, a and δ vouch
+    // for the step; otherwise a read-only pass checks it first.
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
-    // For sgd on one sample, the backward pass itself updates each W^l as it reads it (see
-    // training/sample_step.hpp) when bounds on θ, a and δ vouch for the step.
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
         const auto unfused = [&](const auto& tape) {

@@ -47,11 +47,14 @@ bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& ru
     bits largest_tail = 0;
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
+        // (scale δ_i) a_j: one product a coefficient, where the stored gradient's path rounds
+        // δ_i a_j first and then scales it (the two agree to a rounding).
+        const T scaled = scale * d;
         T* row = W + i * K;
         for (std::size_t v = 0; v < vectors; ++v) {
             const V old = S::load(row + v * N);
             if constexpr (Backpropagate) sum[v] += d * old;
-            const V next = rule(old, scale * (d * S::load(a + v * N)), static_cast<V*>(nullptr));
+            const V next = rule(old, scaled * S::load(a + v * N), static_cast<V*>(nullptr));
             S::store(row + v * N, next);
             const SV change = std::bit_cast<SV>(next - old) & magnitude;
             largest = change > largest ? change : largest;
@@ -59,7 +62,7 @@ bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& ru
         for (std::size_t j = whole; j < K; ++j) {
             const T old = row[j];
             if constexpr (Backpropagate) tail[j - whole] += d * old;
-            const T next = rule(old, scale * (d * a[j]), static_cast<T*>(nullptr));
+            const T next = rule(old, scaled * a[j], static_cast<T*>(nullptr));
             row[j] = next;
             const bits change = std::bit_cast<bits>(next - old) & magnitude;
             largest_tail = change > largest_tail ? change : largest_tail;
@@ -104,12 +107,9 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
             using sigma = typename P::template layer<l - 1>::activation;
             const auto& z = tape.template z<l - 1>();
             const auto& a_below = tape.template a<l - 1>();
-            T largest_slope = 0;
-            for (std::size_t k = 0; k < z.size(); ++k) {
-                const T s = sigma::derivative(z.data()[k], a_below.data()[k]);
-                const T m = s < T(0) ? -s : s;
-                largest_slope = m > largest_slope || m != m ? m : largest_slope;
-            }
+            T slopes[P::sizes[l - 1]];
+            for (std::size_t k = 0; k < z.size(); ++k) slopes[k] = sigma::derivative(z.data()[k], a_below.data()[k]);
+            const T largest_slope = largest_magnitude(slopes, z.size());
             // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
             const double largest_sum = double(P::sizes[l]) * largest_W * largest_delta * 1.0001;
             largest_delta = double(largest_slope) * largest_sum * 1.0001;
