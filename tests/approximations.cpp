@@ -16,6 +16,7 @@ namespace {
 using nabla::detail::exp_approximation;
 using nabla::detail::fast_sigmoid_approximation;
 using nabla::detail::fast_tanh_approximation;
+using nabla::detail::lone_value;
 using nabla::detail::sigmoid_approximation;
 using nabla::detail::tanh_approximation;
 
@@ -32,8 +33,14 @@ std::int64_t ulps(float actual, float expected) {
     return d < 0 ? -d : d;
 }
 
+// Bit for bit, or both NaN.
+bool same(float a, float b) {
+    return std::bit_cast<std::uint32_t>(a) == std::bit_cast<std::uint32_t>(b) || (std::isnan(a) && std::isnan(b));
+}
+
 struct worst {
     std::int64_t exp = 0, tanh = 0, sigmoid = 0; // ulps
+    std::uint64_t lone_differs = 0;              // values where the lone_value form is not bit for bit the same
     double fast_tanh = 0, fast_sigmoid = 0;      // absolute
     float exp_at = 0, tanh_at = 0, sigmoid_at = 0;
     void merge(const worst& o) {
@@ -42,6 +49,7 @@ struct worst {
         if (o.sigmoid > sigmoid) sigmoid = o.sigmoid, sigmoid_at = o.sigmoid_at;
         fast_tanh = std::max(fast_tanh, o.fast_tanh);
         fast_sigmoid = std::max(fast_sigmoid, o.fast_sigmoid);
+        lone_differs += o.lone_differs;
     }
 };
 
@@ -50,7 +58,7 @@ struct worst {
 // references, then the comparison.
 worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
     constexpr std::size_t block = 1024;
-    std::array<float, block> x, e, t, s, ft, fs;
+    std::array<float, block> x, e, t, s, ft, fs, le, lt, ls;
     worst w;
     for (std::uint64_t start = first; start < last; start += block * stride) {
         std::size_t n = 0;
@@ -60,12 +68,16 @@ worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
         for (std::size_t i = 0; i < n; ++i) s[i] = sigmoid_approximation(x[i]);
         for (std::size_t i = 0; i < n; ++i) ft[i] = fast_tanh_approximation(x[i]);
         for (std::size_t i = 0; i < n; ++i) fs[i] = fast_sigmoid_approximation(x[i]);
+        for (std::size_t i = 0; i < n; ++i) le[i] = exp_approximation<lone_value>(x[i]);
+        for (std::size_t i = 0; i < n; ++i) lt[i] = tanh_approximation<lone_value>(x[i]);
+        for (std::size_t i = 0; i < n; ++i) ls[i] = sigmoid_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) {
             const float exp_reference = std::exp(x[i]), tanh_reference = std::tanh(x[i]);
             // σ has no std:: function: 1 / (1 + e^{-x}) in double, rounded once.
             const double d = x[i], e_minus = std::exp(-std::abs(d));
             const auto sigmoid_reference = static_cast<float>((d >= 0 ? 1 : e_minus) / (1 + e_minus));
             worst here;
+            here.lone_differs = !same(le[i], e[i]) + !same(lt[i], t[i]) + !same(ls[i], s[i]);
             here.exp = ulps(e[i], exp_reference), here.exp_at = x[i];
             here.tanh = ulps(t[i], tanh_reference), here.tanh_at = x[i];
             here.sigmoid = ulps(s[i], sigmoid_reference), here.sigmoid_at = x[i];
@@ -95,12 +107,14 @@ TEST_CASE("float e^x, tanh and sigmoid are within a few ulp of std:: over every 
     w.merge(high);
     WARN("every " << stride << ". float: e^x " << w.exp << " ulp (at " << w.exp_at << "), tanh " << w.tanh << " ulp (at "
                   << w.tanh_at << "), sigmoid " << w.sigmoid << " ulp (at " << w.sigmoid_at << "); fast_tanh "
-                  << w.fast_tanh << ", fast_sigmoid " << w.fast_sigmoid << " absolute");
+                  << w.fast_tanh << ", fast_sigmoid " << w.fast_sigmoid << " absolute; lone_value forms differ at "
+                  << w.lone_differs);
     CHECK(w.exp <= 2);
     CHECK(w.tanh <= 2);
     CHECK(w.sigmoid <= 3);
     CHECK(w.fast_tanh < 1e-4);
     CHECK(w.fast_sigmoid < 5e-5);
+    CHECK(w.lone_differs == 0);
 }
 
 TEST_CASE("the approximations' limits and special values", "[approximations]") {
@@ -117,6 +131,14 @@ TEST_CASE("the approximations' limits and special values", "[approximations]") {
     CHECK(std::signbit(tanh_approximation(-0.f)));
     CHECK(sigmoid_approximation(-inf) == 0.f);
     CHECK(sigmoid_approximation(inf) == 1.f);
+    CHECK(std::isnan(sigmoid_approximation(NAN)));
+    CHECK(std::isnan(tanh_approximation(NAN)));
+    CHECK(std::isnan(exp_approximation<lone_value>(NAN)));
+    CHECK(std::isnan(sigmoid_approximation<lone_value>(NAN)));
+    CHECK(std::isnan(tanh_approximation<lone_value>(-NAN)));
+    CHECK(std::signbit(tanh_approximation<lone_value>(-0.f)));
+    CHECK(tanh_approximation<lone_value>(-inf) == -1.f);
+    CHECK(exp_approximation<lone_value>(inf) == inf);
     CHECK(fast_tanh_approximation(10.f) == 1.f);
     CHECK(fast_tanh_approximation(-10.0) == -1.0);
     CHECK(fast_sigmoid_approximation(-20.f) == 0.f);
@@ -129,6 +151,8 @@ TEST_CASE("the approximations work in constant evaluation and agree with run tim
     static_assert(exp_approximation(0.f) == 1.f);
     static_assert(tanh_approximation(0.f) == 0.f);
     static_assert(sigmoid_approximation(0.f) == 0.5f);
+    static_assert(sigmoid_approximation<lone_value>(0.f) == 0.5f);
+    static_assert(tanh_approximation<lone_value>(-0.5f) == tanh_approximation(-0.5f));
     static_assert(fast_tanh_approximation(0.0) == 0.0);
     static constexpr std::array<float, 6> at{-30.f, -2.5f, -0.3f, 0.1f, 1.7f, 12.f};
     constexpr auto compile_time = [] {

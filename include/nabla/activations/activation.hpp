@@ -5,6 +5,8 @@
 #include <concepts>
 #include <cstddef>
 
+#include <nabla/detail/approximations.hpp>
+
 namespace nabla {
 
 // An element-wise activation: σ(z) and σ'(z), the latter given both z and a = σ(z) so that each
@@ -29,9 +31,16 @@ template <class A> constexpr bool output_layer_only() noexcept {
     else return false;
 }
 
+// Below this many values (a narrow layer, one sample) there is no loop worth vectorising, and an
+// activation may offer a form tuned for values computed alone: A::function(z, lone_value{}).
+inline constexpr std::size_t lone_width = 4;
+
 // a = σ(z), for a column or a batch of columns.
 template <Activation A, class Z, class Out> constexpr void activate(const Z& z, Out& a) noexcept {
-    if constexpr (ElementwiseActivation<A>) {
+    using T = typename Z::value_type;
+    if constexpr (ElementwiseActivation<A> && Z::size() < lone_width && requires(T v) { A::function(v, lone_value{}); }) {
+        for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = A::function(z.data()[k], lone_value{});
+    } else if constexpr (ElementwiseActivation<A>) {
         for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = A::function(z.data()[k]);
     } else {
         A::apply(z, a);

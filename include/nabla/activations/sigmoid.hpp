@@ -23,6 +23,11 @@ struct sigmoid final {
             return e / (T(1) + e);
         }
     }
+    // The same values, for a layer narrower than a vector (see detail::lone_value).
+    template <class T> static constexpr T function(T z, detail::lone_value) noexcept {
+        if constexpr (std::is_same_v<T, float>) return detail::sigmoid_approximation<detail::lone_value>(z);
+        else return function(z);
+    }
     template <class T> static constexpr T derivative(T, T a) noexcept { return a * (T(1) - a); }
 };
 

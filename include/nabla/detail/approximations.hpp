@@ -29,17 +29,41 @@ template <class T> constexpr T with_sign_of(T magnitude, T x) noexcept {
     return std::bit_cast<T>(std::bit_cast<bits>(magnitude) | (std::bit_cast<bits>(x) & ~(~bits{} >> 1)));
 }
 
+// How a formula picks between two values it has computed. by_masks: bit masks, never a branch,
+// for loops the compiler vectorises (with ?:, g++ sinks a division into a branch or jump-threads a
+// clamp into constant-folded copies, and then will not vectorise). lone_value: ?:, |x| and the sign
+// in floating-point registers, for a value computed alone (a layer narrower than a vector), where
+// the masks' round trips through integer registers cost more than the arithmetic. The two give
+// the same results.
+struct by_masks {
+    template <class T> static constexpr T pick(bool condition, T a, T b) noexcept { return choose(condition, a, b); }
+    template <class T> static constexpr T magnitude(T x) noexcept { return magnitude_of(x); }
+    template <class T> static constexpr T signed_like(T magnitude, T x) noexcept { return with_sign_of(magnitude, x); }
+};
+struct lone_value {
+    template <class T> static constexpr T pick(bool condition, T a, T b) noexcept { return condition ? a : b; }
+    static constexpr float magnitude(float x) noexcept {
+        if (std::is_constant_evaluated()) return magnitude_of(x);
+        return __builtin_fabsf(x);
+    }
+    static constexpr float signed_like(float magnitude, float x) noexcept {
+        if (std::is_constant_evaluated()) return with_sign_of(magnitude, x);
+        return __builtin_copysignf(magnitude, x);
+    }
+};
+
 // e^x: x = n ln 2 + r with |r| <= ln 2 / 2, e^r by Cephes' degree-7 polynomial (relative error
 // below 2e-7), then 2^n built in the exponent field. 2^n is applied in two halves, so results in the
-// subnormal range round once, and results past FLT_MAX become +inf as they should.
-constexpr float exp_approximation(float x) noexcept {
-    // NaN fails both tests and becomes -104 (its result is replaced at the end). Selected by bits:
-    // with ?: g++ would branch to constant-folded copies of the polynomial for the clamped cases.
-    float clamped = choose(x > -104.f, x, -104.f); // e^-104 < half the smallest subnormal: 0
-    clamped = choose(clamped < 89.f, clamped, 89.f); // e^89 > FLT_MAX: +inf
-    // Round to nearest by the 1.5 · 2^23 trick: the sum's last bit is the integer's.
+// subnormal range round once, and results past FLT_MAX become +inf as they should. NaN passes
+// through every step (the clamps keep it), so it needs no case of its own.
+template <class Pick = by_masks> constexpr float exp_approximation(float x) noexcept {
+    float clamped = Pick::pick(x < -104.f, -104.f, x); // e^-104 < half the smallest subnormal: 0
+    clamped = Pick::pick(clamped > 89.f, 89.f, clamped); // e^89 > FLT_MAX: +inf
+    // Round to nearest by the 1.5 · 2^23 trick: the sum's last bits are the integer n's, so n
+    // also comes out of the sum's bits, with no float-to-integer conversion.
     constexpr float round_shift = 12582912.f;
-    const float n = (clamped * 1.44269504088896341f + round_shift) - round_shift;
+    const float shifted = clamped * 1.44269504088896341f + round_shift;
+    const float n = shifted - round_shift;
     // Cody and Waite: ln 2 in two parts, so that n · ln2_high is exact.
     const float r = (clamped - n * 0.693359375f) - n * -2.12194440e-4f;
     // Estrin's scheme: three pairs side by side, then two steps, a shorter chain than Horner's
@@ -50,26 +74,29 @@ constexpr float exp_approximation(float x) noexcept {
     const float low = 1.6666665459e-1f * r + 5.0000001201e-1f;
     const float p = (high * r2 + middle) * r2 + low;
     const float e_r = p * r2 + r + 1.f;
-    const auto k = static_cast<std::int32_t>(n); // in [-150, 129]
-    const std::int32_t half = k / 2;
-    const float scale_a = std::bit_cast<float>(static_cast<std::uint32_t>(half + 127) << 23);
-    const float scale_b = std::bit_cast<float>(static_cast<std::uint32_t>(k - half + 127) << 23);
-    const float result = e_r * scale_a * scale_b;
-    return choose(x != x, x, result);
+    // n in [-150, 129] (anything for NaN, whose result stays NaN); unsigned arithmetic, so no
+    // pattern overflows.
+    const std::uint32_t k = std::bit_cast<std::uint32_t>(shifted) - 0x4B400000u;
+    const std::uint32_t half = static_cast<std::uint32_t>(static_cast<std::int32_t>(k) >> 1);
+    const float scale_a = std::bit_cast<float>((half + 127u) << 23);
+    const float scale_b = std::bit_cast<float>((k - half + 127u) << 23);
+    return e_r * scale_a * scale_b;
 }
 
 // σ(x) from e = e^{-|x|} <= 1: 1 / (1 + e) for x >= 0 and e / (1 + e) below, so neither side
 // overflows and tiny results keep their precision.
-constexpr float sigmoid_approximation(float x) noexcept {
-    const float e = exp_approximation(-magnitude_of(x));
-    const float numerator = choose(x < 0.f, e, 1.f);
+template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) noexcept {
+    const float e = exp_approximation<Pick>(-Pick::magnitude(x));
+    const float numerator = Pick::pick(x < 0.f, e, 1.f);
     return numerator / (1.f + e);
 }
 
 // tanh x: an odd polynomial (Cephes) below 0.625, where 1 - 2 / (e^{2|x|} + 1) would cancel;
-// above, that expression, which reaches exactly 1 where e^{2|x|} overflows.
-constexpr float tanh_approximation(float x) noexcept {
-    const float magnitude = magnitude_of(x);
+// above, that expression, which reaches exactly 1 where e^{2|x|} overflows. Written as
+// base - numerator / denominator with the three picked, so that the division is always done (a
+// division in one arm only is what g++ would branch around).
+template <class Pick = by_masks> constexpr float tanh_approximation(float x) noexcept {
+    const float magnitude = Pick::magnitude(x);
     const float s = x * x;
     float p = -5.70498872745e-3f;
     p = p * s + 2.06390887954e-2f;
@@ -77,8 +104,12 @@ constexpr float tanh_approximation(float x) noexcept {
     p = p * s + 1.33314422036e-1f;
     p = p * s - 3.33332819422e-1f;
     const float small = (p * s) * magnitude + magnitude;
-    const float large = 1.f - 2.f / (exp_approximation(2.f * magnitude) + 1.f);
-    return with_sign_of(choose(magnitude < 0.625f, small, large), x);
+    const bool near_zero = magnitude < 0.625f;
+    const float e = exp_approximation<Pick>(2.f * magnitude);
+    const float base = Pick::pick(near_zero, small, 1.f);
+    const float numerator = Pick::pick(near_zero, 0.f, 2.f);
+    const float denominator = Pick::pick(near_zero, 1.f, e + 1.f);
+    return Pick::signed_like(base - numerator / denominator, x);
 }
 
 // The coarser variants, for float and double alike: tanh by its [7/6] Padé approximant N / D up
