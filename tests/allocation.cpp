@@ -91,6 +91,17 @@ TEMPLATE_TEST_CASE("forward, backward and gradient allocate nothing", "[allocati
         testing::fill(X, random);
         for (std::size_t j = 0; j < 32; ++j) Y(j % 10, j) = 1;
         CHECK(allocations_during_a_training_pass<net_t, nabla::cross_entropy>(net, X, Y) == 0);
+        // sgd's one-sample step, fused into the backward pass (its kernels are the one-sample ones).
+        nabla::vector<T, 64> x;
+        nabla::vector<T, 10> y_hat{};
+        y_hat[3] = 1;
+        testing::fill(x, random);
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.01}};
+        const std::size_t before = allocations;
+        const auto r = opt.step(net, nabla::cross_entropy{}, x, y_hat);
+        const std::size_t after = allocations;
+        CHECK(r.applied);
+        CHECK(after - before == 0);
     }
 }
 
