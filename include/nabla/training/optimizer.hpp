@@ -114,13 +114,6 @@ public:
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
-        const auto unfused = [&](const auto& tape) {
-            const auto delta = backward(net, tape, loss, y_hat);
-            using Tape = std::remove_cvref_t<decltype(tape)>;
-            using Deltas = std::remove_cvref_t<decltype(delta)>;
-            if constexpr (X::is_vector) return apply(net, detail::sample_gradients<const Tape, const Deltas>{tape, delta}, scale);
-            else return step(net, gradient(tape, delta), scale);
-        };
         if constexpr (X::is_vector && fused_sample_step) {
             if (!std::is_constant_evaluated()) {
                 detail::parameter_magnitudes<value_type, N::depth> seen;
@@ -129,12 +122,13 @@ public:
                     [&](const auto& tape) {
                         step_result result;
                         if (fused_step<L>(net, tape, seen, y_hat, scale, result)) return result;
-                        return unfused(tape);
+                        return unfused_rarely(net, tape, loss, y_hat, scale);
                     },
                     seen);
             }
         }
-        return detail::with_tape(net, loss, x, y_hat, unfused);
+        return detail::with_tape(net, loss, x, y_hat,
+                                 [&](const auto& tape) { return unfused_step(net, tape, loss, y_hat, scale); });
     }
 
     constexpr std::size_t steps() const noexcept { return steps_; }
@@ -144,6 +138,22 @@ private:
     constexpr double beta(int which) const noexcept {
         if constexpr (requires { method_.beta1; }) return which == 0 ? method_.beta1 : method_.beta2;
         else return 1;
+    }
+
+    // The backward pass, then the update (for one sample δ aᵀ formed inside it).
+    template <class Tape, class L, class Y>
+    constexpr step_result unfused_step(N& net, const Tape& tape, L loss, const Y& y_hat, value_type scale) noexcept {
+        const auto delta = backward(net, tape, loss, y_hat);
+        using Deltas = std::remove_cvref_t<decltype(delta)>;
+        if constexpr (Tape::input_type::is_vector) return apply(net, detail::sample_gradients<const Tape, const Deltas>{tape, delta}, scale);
+        else return step(net, gradient(tape, delta), scale);
+    }
+    // The same where the fused step could not vouch for a step: out of line, so that the path
+    // taken keeps its code small (and a deep network's training loop compiles faster).
+    template <class Tape, class L, class Y>
+    [[gnu::noinline, gnu::cold]] step_result unfused_rarely(N& net, const Tape& tape, L loss, const Y& y_hat,
+                                                            value_type scale) noexcept {
+        return unfused_step(net, tape, loss, y_hat, scale);
     }
 
     using rule_type = typename Method::template rule<value_type>;

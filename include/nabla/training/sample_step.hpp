@@ -34,7 +34,7 @@ template <class T> inline constexpr double quarter_range = [] {
 // Rows of W (R × K, row-major) updated by θ ← rule(θ, scale · δ_i a_j); with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
-bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
+[[gnu::noinline]] bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     using bits = bits_of<T>;
