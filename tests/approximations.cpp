@@ -58,7 +58,7 @@ struct worst {
 // references, then the comparison.
 worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
     constexpr std::size_t block = 1024;
-    std::array<float, block> x, e, t, s, ft, fs, le, lt, ls;
+    std::array<float, block> x, e, t, s, ft, fs, le, lt, ls, lft, lfs;
     worst w;
     for (std::uint64_t start = first; start < last; start += block * stride) {
         std::size_t n = 0;
@@ -71,13 +71,16 @@ worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
         for (std::size_t i = 0; i < n; ++i) le[i] = exp_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) lt[i] = tanh_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) ls[i] = sigmoid_approximation<lone_value>(x[i]);
+        for (std::size_t i = 0; i < n; ++i) lft[i] = fast_tanh_approximation<lone_value>(x[i]);
+        for (std::size_t i = 0; i < n; ++i) lfs[i] = fast_sigmoid_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) {
             const float exp_reference = std::exp(x[i]), tanh_reference = std::tanh(x[i]);
             // σ has no std:: function: 1 / (1 + e^{-x}) in double, rounded once.
             const double d = x[i], e_minus = std::exp(-std::abs(d));
             const auto sigmoid_reference = static_cast<float>((d >= 0 ? 1 : e_minus) / (1 + e_minus));
             worst here;
-            here.lone_differs = !same(le[i], e[i]) + !same(lt[i], t[i]) + !same(ls[i], s[i]);
+            here.lone_differs = !same(le[i], e[i]) + !same(lt[i], t[i]) + !same(ls[i], s[i]) + !same(lft[i], ft[i]) +
+                                !same(lfs[i], fs[i]);
             here.exp = ulps(e[i], exp_reference), here.exp_at = x[i];
             here.tanh = ulps(t[i], tanh_reference), here.tanh_at = x[i];
             here.sigmoid = ulps(s[i], sigmoid_reference), here.sigmoid_at = x[i];
@@ -139,6 +142,13 @@ TEST_CASE("the approximations' limits and special values", "[approximations]") {
     CHECK(std::signbit(tanh_approximation<lone_value>(-0.f)));
     CHECK(tanh_approximation<lone_value>(-inf) == -1.f);
     CHECK(exp_approximation<lone_value>(inf) == inf);
+    // fast_tanh, fast_sigmoid: the lone forms in double too.
+    for (const double z : {-7.0, -4.9717868, -1.25, -0.0, 0.3, 2.0, 6.5}) {
+        CHECK(fast_tanh_approximation<lone_value>(z) == fast_tanh_approximation(z));
+        CHECK(fast_sigmoid_approximation<lone_value>(z) == fast_sigmoid_approximation(z));
+    }
+    CHECK(std::signbit(fast_tanh_approximation<lone_value>(-0.0)));
+    CHECK(std::isnan(fast_tanh_approximation<lone_value>(std::nan(""))));
     CHECK(fast_tanh_approximation(10.f) == 1.f);
     CHECK(fast_tanh_approximation(-10.0) == -1.0);
     CHECK(fast_sigmoid_approximation(-20.f) == 0.f);

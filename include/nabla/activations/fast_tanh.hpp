@@ -13,6 +13,10 @@ struct fast_tanh final {
     static constexpr const char* name = "fast_tanh";
     static constexpr const char* symbol = "fast_tanh"; // in formulas; empty: none is written
     template <class T> static constexpr T function(T z) noexcept { return detail::fast_tanh_approximation(z); }
+    // The same values, for a layer narrower than a vector (see detail::lone_value).
+    template <class T> static constexpr T function(T z, detail::lone_value) noexcept {
+        return detail::fast_tanh_approximation<detail::lone_value>(z);
+    }
     template <class T> static constexpr T derivative(T z, T) noexcept { return detail::fast_tanh_derivative(z); }
 };
 

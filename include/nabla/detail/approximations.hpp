@@ -42,13 +42,15 @@ struct by_masks {
 };
 struct lone_value {
     template <class T> static constexpr T pick(bool condition, T a, T b) noexcept { return condition ? a : b; }
-    static constexpr float magnitude(float x) noexcept {
+    template <class T> static constexpr T magnitude(T x) noexcept {
         if (std::is_constant_evaluated()) return magnitude_of(x);
-        return __builtin_fabsf(x);
+        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(x);
+        else return __builtin_fabs(x);
     }
-    static constexpr float signed_like(float magnitude, float x) noexcept {
+    template <class T> static constexpr T signed_like(T magnitude, T x) noexcept {
         if (std::is_constant_evaluated()) return with_sign_of(magnitude, x);
-        return __builtin_copysignf(magnitude, x);
+        if constexpr (std::is_same_v<T, float>) return __builtin_copysignf(magnitude, x);
+        else return __builtin_copysign(magnitude, x);
     }
 };
 
@@ -117,14 +119,15 @@ template <class Pick = by_masks> constexpr float tanh_approximation(float x) noe
 // with no exponential at all.
 template <class T> inline constexpr T fast_tanh_cut = T(4.9717868);
 
-template <class T> constexpr T fast_tanh_approximation(T x) noexcept {
-    const T magnitude = magnitude_of(x);
-    const T m = choose(magnitude < fast_tanh_cut<T>, magnitude, fast_tanh_cut<T>); // NaN: the cut, restored below
+template <class Pick = by_masks, class T> constexpr T fast_tanh_approximation(T x) noexcept {
+    const T magnitude = Pick::magnitude(x);
+    const bool inside = magnitude < fast_tanh_cut<T>;
+    const T m = Pick::pick(inside, magnitude, fast_tanh_cut<T>); // NaN: the cut, restored below
     const T s = m * m;
     const T numerator = m * (T(135135) + s * (T(17325) + s * (T(378) + s)));
     const T denominator = T(135135) + s * (T(62370) + s * (T(3150) + s * T(28)));
-    const T t = choose(magnitude < fast_tanh_cut<T>, numerator / denominator, T(1));
-    return choose(x != x, x, with_sign_of(choose(t < T(1), t, T(1)), x));
+    const T t = Pick::pick(inside, numerator / denominator, T(1));
+    return Pick::pick(x != x, x, Pick::signed_like(Pick::pick(t < T(1), t, T(1)), x));
 }
 
 // The approximant's own derivative (N' D - N D') / D², 0 beyond the cut: what gradient descent
@@ -142,8 +145,8 @@ template <class T> constexpr T fast_tanh_derivative(T x) noexcept {
 }
 
 // σ(x) = (1 + tanh(x / 2)) / 2, so σ'(x) = tanh'(x / 2) / 4.
-template <class T> constexpr T fast_sigmoid_approximation(T x) noexcept {
-    return T(0.5) + T(0.5) * fast_tanh_approximation(T(0.5) * x);
+template <class Pick = by_masks, class T> constexpr T fast_sigmoid_approximation(T x) noexcept {
+    return T(0.5) + T(0.5) * fast_tanh_approximation<Pick>(T(0.5) * x);
 }
 template <class T> constexpr T fast_sigmoid_derivative(T x) noexcept { return T(0.25) * fast_tanh_derivative(T(0.5) * x); }
 
