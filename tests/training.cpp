@@ -127,6 +127,20 @@ TEST_CASE("one SGD step is θ − η g exactly", "[training]") {
     CHECK(report.reason == nabla::stop_reason::max_epochs);
 }
 
+// Two parameter sets that differ by roundings only (a fused and a stored-gradient step).
+template <class P> bool alike_to_roundings(const P& p, const P& q) {
+    using T = typename P::value_type;
+    std::size_t different = 0;
+    nabla::detail::zip_tensors(
+        [&](const auto& s, const auto& t) {
+            for (std::size_t i = 0; i < s.size(); ++i)
+                different += !testing::close(s.data()[i], t.data()[i], std::is_same_v<T, float> ? 1e-5 : 1e-12,
+                                             std::is_same_v<T, float> ? 1e-6 : 1e-14);
+        },
+        p, q);
+    return different == 0;
+}
+
 // step(net, loss, x, y_hat) forms δ^l (a^{l-1})ᵀ inside the update; it must change θ and the
 // optimiser's state as step(net, gradient(net, loss, x, y_hat)) does: bit for bit without FMA
 // hardware; with it g++ may contract μ v + g into one rounding in one loop and not in the other,
@@ -146,17 +160,6 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
     nabla::matrix<T, 4, 6> Y{};
     for (std::size_t j = 0; j < 6; ++j) Y(j % 4, j) = T(1);
     const nabla::cross_entropy loss;
-    const auto alike = [](const net_t& p, const net_t& q) {
-        std::size_t different = 0;
-        nabla::detail::zip_tensors(
-            [&](const auto& s, const auto& t) {
-                for (std::size_t i = 0; i < s.size(); ++i)
-                    different += !testing::close(s.data()[i], t.data()[i], std::is_same_v<T, float> ? 1e-5 : 1e-12,
-                                                 std::is_same_v<T, float> ? 1e-6 : 1e-14);
-            },
-            p, q);
-        return different == 0;
-    };
     const auto same_steps = [&](auto method) {
         net_t fused = start, stored = start;
         nabla::optimizer<net_t, decltype(method)> a{method}, b{method};
@@ -165,10 +168,10 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
             const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat), T(0.5));
             CHECK(r.applied);
             CHECK(testing::close(r.largest_change, s.largest_change, 8 * std::numeric_limits<T>::epsilon()));
-            CHECK(alike(fused, stored));
+            CHECK(alike_to_roundings(fused, stored));
             a.step(fused, loss, X, Y, T(1) / 6);
             b.step(stored, nabla::gradient(stored, loss, X, Y), T(1) / 6);
-            CHECK(alike(fused, stored));
+            CHECK(alike_to_roundings(fused, stored));
         }
         CHECK(fused != start);
     };
@@ -258,15 +261,7 @@ TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored 
         const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat));
         REQUIRE(r.applied);
         CHECK(testing::close(r.largest_change, s.largest_change, 1e-5));
-        std::size_t different = 0;
-        nabla::detail::zip_tensors(
-            [&](const auto& p, const auto& q) {
-                for (std::size_t i = 0; i < p.size(); ++i)
-                    different += !testing::close(p.data()[i], q.data()[i], std::is_same_v<T, float> ? 1e-5 : 1e-12,
-                                                 std::is_same_v<T, float> ? 1e-6 : 1e-14);
-            },
-            fused, stored);
-        CHECK(different == 0);
+        CHECK(alike_to_roundings(fused, stored));
     }
     CHECK(a.steps() == 4);
 }
