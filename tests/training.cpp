@@ -142,9 +142,9 @@ template <class P> bool alike_to_roundings(const P& p, const P& q) {
 }
 
 // step(net, loss, x, y_hat) forms δ^l (a^{l-1})ᵀ inside the update; it must change θ and the
-// optimiser's state as step(net, gradient(net, loss, x, y_hat)) does: bit for bit without FMA
-// hardware; with it g++ may contract μ v + g into one rounding in one loop and not in the other,
-// and over several momentum steps those roundings grow to about 1e-6 in float.
+// optimiser's state as step(net, gradient(net, loss, x, y_hat)) does, to roundings: g++ may contract
+// μ v + g into one rounding in one loop and not in the other (over several momentum steps those
+// grow to about 1e-6 in float), and sgd's fused step takes scale · δ_i before a_j.
 TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", "[training]", float, double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
