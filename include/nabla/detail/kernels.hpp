@@ -65,33 +65,34 @@ template <class T> struct lane_sums {
     }
 };
 
-// out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
-// own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
-// taken one after another, so a block (contiguous) is read as one sequential stream; each row's
-// sum lives in a local, since the array itself may alias A for the compiler.
 // What the one-sample product may note about A's coefficients as it reads them: nothing, or their
 // largest magnitude (which the fused training step needs, and would otherwise read A again for).
 struct ignore_coefficients {
     template <class U> void operator()(const U&) const noexcept {}
 };
-template <class T> struct largest_coefficient {
+// The largest magnitude among the values it is shown, kept as bits (non-negative floats order as
+// their bits, NaN above +inf): one vector register and one scalar, reduced once at the end. The
+// one-sample product shows it W's coefficients, the update loops the changes they make.
+template <class T> struct largest_seen {
     using bits = bits_of<T>;
     typedef bits SV __attribute__((vector_size(simd_bytes)));
     static constexpr bits magnitude = ~bits{} >> 1;
-    SV largest{}; // as bits: non-negative floats order as their bits, NaN above +inf
+    SV lanes{};
+    bits lone = 0;
     void operator()(const typename simd<T>::type& v) noexcept {
         const SV m = std::bit_cast<SV>(v) & magnitude;
-        largest = m > largest ? m : largest;
+        lanes = m > lanes ? m : lanes;
     }
     void operator()(T x) noexcept {
         const bits m = std::bit_cast<bits>(x) & magnitude;
-        largest[0] = m > largest[0] ? m : largest[0];
+        lone = m > lone ? m : lone;
     }
-    T value() const noexcept {
-        bits m = 0;
-        for (std::size_t l = 0; l < simd<T>::lanes; ++l) m = largest[l] > m ? largest[l] : m;
-        return std::bit_cast<T>(m);
+    bits value_bits() const noexcept {
+        bits m = lone;
+        for (std::size_t l = 0; l < simd<T>::lanes; ++l) m = lanes[l] > m ? lanes[l] : m;
+        return m;
     }
+    T value() const noexcept { return std::bit_cast<T>(value_bits()); }
 };
 
 // max |x_k| (NaN if any x_k is NaN): a loop that vectorises to integer maxima.
@@ -126,6 +127,10 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
 // block of rows.
 template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = K >= 2 * simd<T>::lanes && R >= simd<T>::lanes;
 
+// out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
+// own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
+// taken one after another, so a block (contiguous) is read as one sequential stream; each row's
+// sum lives in a local, since the array itself may alias A for the compiler.
 template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients>
 inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}) noexcept {
     using S = simd<T>;

@@ -49,7 +49,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     const auto& W = theta.template W<l>();
     constexpr std::size_t R = Z::row_count, K = APrevious::row_count;
     if constexpr (sizeof...(Seen) == 1 && Z::column_count == 1 && vector_kernel<T, R, K>) {
-        largest_coefficient<T> largest;
+        largest_seen<T> largest;
         multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest);
         ((seen.W[l] = largest.value()), ...);
     } else {

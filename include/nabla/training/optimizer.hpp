@@ -170,8 +170,9 @@ private:
         const std::size_t t = steps_ + 1;
         const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
         const rule_type rule(method_, t, beta1_t, beta2_t);
-        if (!detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule)) return false;
-        const auto largest = detail::update_layers<N::depth>(net, tape, delta.data(), scale, rule);
+        detail::hidden_slopes<N> slopes;
+        if (!detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes)) return false;
+        const auto largest = detail::update_layers<N::depth>(net, tape, slopes, delta.data(), scale, rule);
         steps_ = t;
         power1_ = beta1_t;
         power2_ = beta2_t;
@@ -216,11 +217,9 @@ private:
             // comes from δ and a alone, so the check reads W once instead of forming δ aᵀ twice.
             if constexpr (!Write && detail::bounded_rule<Rule>) {
                 if (!std::is_constant_evaluated()) {
-                    constexpr double safe = detail::quarter_range<value_type>;
-                    const double scale_magnitude = scale < value_type(0) ? -double(scale) : double(scale);
-                    // 1.0001 covers the roundings of scale · g and η · (scale · g).
-                    const double bound = rule.change_bound(scale_magnitude * g.largest(rows, columns)) * 1.0001;
-                    if (bound <= safe && double(detail::largest_magnitude(t, rows * columns)) < safe) return;
+                    if (detail::change_is_safe<value_type>(rule, scale, g.largest(rows, columns)) &&
+                        double(detail::largest_magnitude(t, rows * columns)) < detail::quarter_range<value_type>)
+                        return;
                 }
             }
             // The check on explicit vectors where the rule takes them (sgd, momentum): the scalar
@@ -316,10 +315,7 @@ private:
         using S = detail::simd<value_type>;
         using V = typename S::type;
         constexpr std::size_t lanes = S::lanes, whole = columns / lanes * lanes;
-        typedef bits SV __attribute__((vector_size(sizeof(V))));
-        constexpr bits magnitude = ~bits{} >> 1;
-        SV largest{};
-        bits tail{};
+        detail::largest_seen<value_type> largest;
         for (std::size_t i = 0; i < rows; ++i) {
             for (std::size_t j = 0; j < whole; j += lanes) {
                 const std::size_t at = i * columns + j;
@@ -330,8 +326,7 @@ private:
                 [&]<std::size_t... k>(std::index_sequence<k...>) {
                     (S::store(state + at, s[k]), ...);
                 }(std::make_index_sequence<sizeof...(state)>{});
-                const SV change = std::bit_cast<SV>(next - old) & magnitude;
-                largest = change > largest ? change : largest;
+                largest(next - old);
             }
             for (std::size_t j = whole; j < columns; ++j) {
                 const std::size_t at = i * columns + j;
@@ -342,12 +337,10 @@ private:
                 [&]<std::size_t... k>(std::index_sequence<k...>) {
                     ((state[at] = s[k]), ...);
                 }(std::make_index_sequence<sizeof...(state)>{});
-                const bits change = std::bit_cast<bits>(next - old) & magnitude;
-                tail = change > tail ? change : tail;
+                largest(next - old);
             }
         }
-        for (std::size_t l = 0; l < lanes; ++l) tail = largest[l] > tail ? largest[l] : tail;
-        return tail;
+        return largest.value_bits();
     }
 
     Method method_;

@@ -31,20 +31,24 @@ template <class T> inline constexpr double quarter_range = [] {
     return r;
 }();
 
+// Whether a bounded rule's change for a gradient of magnitude up to largest_gradient, scaled,
+// stays below a quarter of T's range (so that θ + Δθ cannot overflow when |θ| is below it too).
+// 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g).
+template <class T, class Rule> bool change_is_safe(const Rule& rule, T scale, double largest_gradient) noexcept {
+    const double scale_magnitude = scale < T(0) ? -double(scale) : double(scale);
+    return rule.change_bound(scale_magnitude * largest_gradient) * 1.0001 <= quarter_range<T>;
+}
+
 // Rows of W (R × K, row-major) updated by θ ← rule(θ, scale · δ_i a_j); with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 [[gnu::noinline]] bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
     using S = simd<T>;
     using V = typename S::type;
-    using bits = bits_of<T>;
-    typedef bits SV __attribute__((vector_size(sizeof(V))));
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
-    constexpr bits magnitude = ~bits{} >> 1;
     V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
-    SV largest{};
-    bits largest_tail = 0;
+    largest_seen<T> largest;
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
         // (scale δ_i) a_j: one product a coefficient, where the stored gradient's path rounds
@@ -56,24 +60,21 @@ template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
             if constexpr (Backpropagate) sum[v] += d * old;
             const V next = rule(old, scaled * S::load(a + v * N), static_cast<V*>(nullptr));
             S::store(row + v * N, next);
-            const SV change = std::bit_cast<SV>(next - old) & magnitude;
-            largest = change > largest ? change : largest;
+            largest(next - old);
         }
         for (std::size_t j = whole; j < K; ++j) {
             const T old = row[j];
             if constexpr (Backpropagate) tail[j - whole] += d * old;
             const T next = rule(old, scaled * a[j], static_cast<T*>(nullptr));
             row[j] = next;
-            const bits change = std::bit_cast<bits>(next - old) & magnitude;
-            largest_tail = change > largest_tail ? change : largest_tail;
+            largest(next - old);
         }
     }
     if constexpr (Backpropagate) {
         for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v]);
         for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole];
     }
-    for (std::size_t l = 0; l < N; ++l) largest_tail = largest[l] > largest_tail ? largest[l] : largest_tail;
-    return largest_tail;
+    return largest.value_bits();
 }
 
 // Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
@@ -83,33 +84,43 @@ template <class P> constexpr bool elementwise_hidden_layers() noexcept {
     }(std::make_index_sequence<P::depth - 1>{});
 }
 
+// σ'(z^l) of the hidden layers l = 1..L-1, computed once: the bounds read their largest, the δ
+// chain multiplies by them.
+template <class P> struct hidden_slopes {
+    using T = typename P::value_type;
+    static constexpr std::size_t offset(std::size_t l) noexcept {
+        std::size_t at = 0;
+        for (std::size_t k = 1; k < l; ++k) at += P::sizes[k];
+        return at;
+    }
+    T values[offset(P::depth) + 1];
+    template <std::size_t l> T* at() noexcept { return values + offset(l); }
+    template <std::size_t l> const T* at() const noexcept { return values + offset(l); }
+};
+
 // The bounds that vouch for the step: with |θ| and every |Δθ| below a quarter of T's range, no
 // new value overflows, and with every partial sum of (W^l)ᵀ δ^l bounded the δ chain stays finite.
 // |(W^l)ᵀ δ^l| <= n_l · max |W^l| · max |δ^l| and |δ^{l-1}| <= max |σ'(z^{l-1})| times that. NaN
-// anywhere fails every comparison.
+// anywhere fails every comparison. Fills `slopes` on the way.
 template <class P, class Tape, class Seen, class Rule>
 bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_type* delta_L, typename P::value_type scale,
-                  const Rule& rule) noexcept {
+                  const Rule& rule, hidden_slopes<P>& slopes) noexcept {
     using T = typename P::value_type;
     constexpr double safe = quarter_range<T>;
-    const double scale_magnitude = scale < T(0) ? -double(scale) : double(scale);
     double largest_delta = double(largest_magnitude(delta_L, P::output_size));
     bool ok = true;
-    // 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g).
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
         const auto& a = tape.template a<l - 1>();
         const double largest_W = double(seen.W[l]);
         const double largest_a = double(largest_magnitude(a.data(), a.size()));
         ok = ok && largest_W < safe && double(seen.b[l]) < safe &&
-             rule.change_bound(scale_magnitude * largest_delta * largest_a) * 1.0001 <= safe &&
-             rule.change_bound(scale_magnitude * largest_delta) * 1.0001 <= safe;
+             change_is_safe<T>(rule, scale, largest_delta * largest_a) && change_is_safe<T>(rule, scale, largest_delta);
         if constexpr (l >= 2) {
             using sigma = typename P::template layer<l - 1>::activation;
             const auto& z = tape.template z<l - 1>();
-            const auto& a_below = tape.template a<l - 1>();
-            T slopes[P::sizes[l - 1]];
-            for (std::size_t k = 0; k < z.size(); ++k) slopes[k] = sigma::derivative(z.data()[k], a_below.data()[k]);
-            const T largest_slope = largest_magnitude(slopes, z.size());
+            T* slope = slopes.template at<l - 1>();
+            for (std::size_t k = 0; k < z.size(); ++k) slope[k] = sigma::derivative(z.data()[k], a.data()[k]);
+            const T largest_slope = largest_magnitude(slope, z.size());
             // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
             const double largest_sum = double(P::sizes[l]) * largest_W * largest_delta * 1.0001;
             largest_delta = double(largest_slope) * largest_sum * 1.0001;
@@ -125,34 +136,33 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
 // Layer l of the fused pass, then the layers below: b^l and W^l updated, δ^{l-1} formed from the
 // old W^l. Returns the largest |Δθ| as bits.
 template <std::size_t l, class P, class Tape, class Rule>
-bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const typename P::value_type* delta,
-                                              typename P::value_type scale, const Rule& rule) noexcept {
+bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hidden_slopes<P>& slopes,
+                                              const typename P::value_type* delta, typename P::value_type scale,
+                                              const Rule& rule) noexcept {
     using T = typename P::value_type;
     using bits = bits_of<T>;
     constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
-    constexpr bits magnitude = ~bits{} >> 1;
-    bits largest = 0;
+    largest_seen<T> changes;
     T* b = net.template b<l>().data();
     for (std::size_t i = 0; i < rows; ++i) {
         const T next = rule(b[i], scale * delta[i], static_cast<T*>(nullptr));
-        const bits change = std::bit_cast<bits>(next - b[i]) & magnitude;
-        largest = change > largest ? change : largest;
+        changes(next - b[i]);
         b[i] = next;
     }
     const T* a = tape.template a<l - 1>().data();
     T* W = net.template W<l>().data();
+    const bits here = changes.value_bits();
     if constexpr (l == 1) {
         const bits change = update_rows<T, rows, columns, false>(W, delta, a, scale, rule, static_cast<T*>(nullptr));
-        return change > largest ? change : largest;
+        return change > here ? change : here;
     } else {
-        using sigma = typename P::template layer<l - 1>::activation;
-        const auto& z = tape.template z<l - 1>();
         T below[columns];
         const bits change = update_rows<T, rows, columns, true>(W, delta, a, scale, rule, below);
-        for (std::size_t j = 0; j < columns; ++j) below[j] = sigma::derivative(z.data()[j], a[j]) * below[j];
-        const bits rest = update_layers<l - 1>(net, tape, below, scale, rule);
-        const bits here = change > largest ? change : largest;
-        return rest > here ? rest : here;
+        const T* slope = slopes.template at<l - 1>();
+        for (std::size_t j = 0; j < columns; ++j) below[j] *= slope[j];
+        const bits rest = update_layers<l - 1>(net, tape, slopes, below, scale, rule);
+        const bits largest = change > here ? change : here;
+        return rest > largest ? rest : largest;
     }
 }
 
