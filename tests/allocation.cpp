@@ -99,8 +99,11 @@ TEMPLATE_TEST_CASE("forward, backward and gradient allocate nothing", "[allocati
         nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.01}};
         const std::size_t before = allocations;
         const auto r = opt.step(net, nabla::cross_entropy{}, x, y_hat);
+        // and its batch step, which applies ∇C as it is formed instead of storing it.
+        const auto batch = opt.step(net, nabla::cross_entropy{}, X, Y, T(1) / 32);
         const std::size_t after = allocations;
         CHECK(r.applied);
+        CHECK(batch.applied);
         CHECK(after - before == 0);
     }
 }

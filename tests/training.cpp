@@ -202,6 +202,9 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
         const auto r = opt.step(net, loss, x, y_hat, T(1e30)); // η · 1e30 · g overflows float and double
         CHECK_FALSE(r.applied);
         CHECK(net == start);
+        const auto batch = opt.step(net, loss, X, Y, T(1e30)); // sgd's batch step, ∇C applied where formed
+        CHECK_FALSE(batch.applied);
+        CHECK(net == start);
         CHECK(opt.steps() == 0);
     }
     // sgd's check vouches for a step from bounds on |θ| and |Δθ|; a parameter at the edge of the
@@ -224,6 +227,24 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
         CHECK_FALSE(opt.step(edge, g, outwards).applied); // stored gradient
         CHECK(edge == before);
         CHECK(opt.step(edge, g, -outwards).applied);
+        CHECK(edge.template b<3>()[0] < std::numeric_limits<T>::max());
+    }
+    SECTION("a small step past the largest parameter changes nothing, on a batch") {
+        const nabla::sgd method{.learning_rate = 0.25};
+        net_t edge = start;
+        edge.template b<3>()[0] = std::numeric_limits<T>::max();
+        const net_t before = edge;
+        const T gradient = nabla::gradient(edge, loss, X, Y).template b<3>()[0]; // Σ over the batch's columns
+        REQUIRE(gradient != T(0));
+        const T change = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - 20);
+        const T outwards = -change / (T(0.25) * gradient);
+        nabla::optimizer<net_t, nabla::sgd> opt{method};
+        CHECK_FALSE(opt.step(edge, loss, X, Y, outwards).applied);
+        CHECK(edge == before);
+        CHECK(opt.steps() == 0);
+        const auto inwards = opt.step(edge, loss, X, Y, -outwards);
+        CHECK(inwards.applied);
+        CHECK(inwards.largest_change >= double(change) / 2);
         CHECK(edge.template b<3>()[0] < std::numeric_limits<T>::max());
     }
 }

@@ -123,6 +123,14 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
     return sum;
 }
 
+// Where a product's results go: stored (out = A B), or, for sgd's fused batch step, handed to the
+// update of the parameters they are the gradient of (training/sample_step.hpp), so that the
+// gradient is never stored. store(at, value) takes a vector of results or one.
+struct store_results {
+    template <class T> void operator()(T* at, const typename simd<T>::type& v) const noexcept { simd<T>::store(at, v); }
+    template <class T> constexpr void operator()(T* at, T v) const noexcept { *at = v; }
+};
+
 // Whether out = A b (R × K by K) goes to multiply_vector: rows of two vectors or more, and a whole
 // block of rows.
 template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = K >= 2 * simd<T>::lanes && R >= simd<T>::lanes;
@@ -131,30 +139,30 @@ template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_ke
 // own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
 // taken one after another, so a block (contiguous) is read as one sequential stream; each row's
 // sum lives in a local, since the array itself may alias A for the compiler.
-template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients>
-inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}) noexcept {
+template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients, class Store = store_results>
+inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}, Store&& store = {}) noexcept {
     using S = simd<T>;
     constexpr std::size_t N = S::lanes, blocks = R / N, left = R % N;
     for (std::size_t block = 0; block < blocks; ++block) {
         typename S::type sum[N];
         for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
         lane_sums<T>::reduce(sum);
-        S::store(out + block * N, sum[0]);
+        store(out + block * N, sum[0]);
     }
     if constexpr (left > 0) {
         // The rows past the last whole block: the same tree, with zeros for the missing rows.
         typename S::type sum[N]{};
         for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b, observe);
         lane_sums<T>::reduce(sum);
-        for (std::size_t r = 0; r < left; ++r) out[blocks * N + r] = sum[0][r];
+        for (std::size_t r = 0; r < left; ++r) store(out + blocks * N + r, T(sum[0][r]));
     }
 }
 
 // One tile of out = A B (B and out row-major, C columns): Rows rows from i0, Vectors vectors of
 // columns from j0. Every B row segment loaded feeds Rows accumulators, every A coefficient
 // broadcast feeds Vectors; each coefficient still sums over k in order.
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Rows, std::size_t Vectors>
-inline void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::size_t j0) noexcept {
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store>
+inline void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::size_t j0, Store& store) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
@@ -167,41 +175,51 @@ inline void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::s
             for (std::size_t v = 0; v < Vectors; ++v) sum[r][v] += scale * row[v];
         }
     }
+    // A local copy of the store policy, so that any state it keeps (an update's largest change)
+    // stays in registers instead of going through memory at every result.
+    Store local = store;
     for (std::size_t r = 0; r < Rows; ++r)
-        for (std::size_t v = 0; v < Vectors; ++v) S::store(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
+        for (std::size_t v = 0; v < Vectors; ++v) local(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
+    store = local;
 }
 
 // Rows i0.. of a column band of `Vectors` vectors from j0: whole tiles, then one shorter tile for
 // the rows left.
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Vectors>
-inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0) noexcept {
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Vectors, class Store>
+inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
     constexpr std::size_t tiles = R / rows, left = R % rows;
-    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, R, K, C, TransposeA, rows, Vectors>(out, a, b, t * rows, j0);
-    if constexpr (left > 0) multiply_tile<T, R, K, C, TransposeA, left, Vectors>(out, a, b, tiles * rows, j0);
+    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, R, K, C, TransposeA, rows, Vectors>(out, a, b, t * rows, j0, store);
+    if constexpr (left > 0) multiply_tile<T, R, K, C, TransposeA, left, Vectors>(out, a, b, tiles * rows, j0, store);
 }
 
 // out = A B for C >= lanes: bands of up to four vectors (more for a single row), then the columns
 // that do not fill a vector, one at a time.
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA>
-inline void multiply_rows(T* out, const T* a, const T* b) noexcept {
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
+inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept {
     constexpr std::size_t N = simd<T>::lanes, vectors = C / N;
     constexpr std::size_t widest = R == 1 ? simd_accumulators : 4, band = vectors < widest ? vectors : widest;
     constexpr std::size_t bands = vectors / band, left = vectors % band;
-    for (std::size_t s = 0; s < bands; ++s) multiply_band<T, R, K, C, TransposeA, band>(out, a, b, s * band * N);
-    if constexpr (left > 0) multiply_band<T, R, K, C, TransposeA, left>(out, a, b, bands * band * N);
+    for (std::size_t s = 0; s < bands; ++s) multiply_band<T, R, K, C, TransposeA, band>(out, a, b, s * band * N, store);
+    if constexpr (left > 0) multiply_band<T, R, K, C, TransposeA, left>(out, a, b, bands * band * N, store);
     for (std::size_t i = 0; i < R; ++i)
         for (std::size_t j = vectors * N; j < C; ++j) {
             T sum{};
             for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
-            out[i * C + j] = sum;
+            store(out + i * C + j, sum);
         }
 }
 
+// Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile and vector
+// kernels) rather than one coefficient at a time from a plain loop.
+template <class T, std::size_t R, std::size_t K, std::size_t C>
+inline constexpr bool stores_vectors = K > 1 && (C >= simd<T>::lanes || (C == 1 && vector_kernel<T, R, K>));
+
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
-// their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K).
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB>
-constexpr void multiply(T* out, const T* a, const T* b) noexcept {
+// their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K). Each result
+// goes to store(&out[i, j], value).
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store = store_results>
+constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noexcept {
     constexpr std::size_t N = simd<T>::lanes;
     if (std::is_constant_evaluated()) {
         for (std::size_t i = 0; i < R; ++i)
@@ -209,32 +227,32 @@ constexpr void multiply(T* out, const T* a, const T* b) noexcept {
                 T sum{};
                 for (std::size_t k = 0; k < K; ++k)
                     sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * (TransposeB ? b[j * K + k] : b[k * C + j]);
-                out[i * C + j] = sum;
+                store(out + i * C + j, sum);
             }
     } else if constexpr (K == 1) {
         // An outer product (δ aᵀ for one sample): A is a column, B a row, however they are stored.
         for (std::size_t i = 0; i < R; ++i)
-            for (std::size_t j = 0; j < C; ++j) out[i * C + j] = a[i] * b[j];
+            for (std::size_t j = 0; j < C; ++j) store(out + i * C + j, T(a[i] * b[j]));
     } else if constexpr (TransposeB) {
         // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
         T stored[K * C];
         for (std::size_t j = 0; j < C; ++j)
             for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
-        multiply<T, R, K, C, TransposeA, false>(out, a, stored);
+        multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
     } else if constexpr (C == 1 && TransposeA) {
         // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.
-        multiply<T, 1, K, R, false, false>(out, b, a);
+        multiply<T, 1, K, R, false, false>(out, b, a, store);
     } else if constexpr (C == 1 && vector_kernel<T, R, K>) {
-        multiply_vector<T, R, K>(out, a, b);
+        multiply_vector<T, R, K>(out, a, b, ignore_coefficients{}, store);
     } else if constexpr (C >= N) {
-        multiply_rows<T, R, K, C, TransposeA>(out, a, b);
+        multiply_rows<T, R, K, C, TransposeA>(out, a, b, store);
     } else {
         // Sizes below one vector (the lecture's 2-3-1 net): plain loops, which the compiler unrolls.
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; ++j) {
                 T sum{};
                 for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
-                out[i * C + j] = sum;
+                store(out + i * C + j, sum);
             }
     }
 }

@@ -17,6 +17,14 @@ template <class T, std::size_t B> constexpr vector<T, B> ones() noexcept {
     return v;
 }
 
+// ∂C/∂W^l = δ^l (A^{l-1})ᵀ and ∂C/∂b^l = δ^l 1 as products, handed to f(W's, b's): gradient()
+// stores them, sgd's batch step applies them where they land (training/batch_step.hpp).
+template <std::size_t l, class N, class X, class F>
+constexpr void layer_gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta, F&& f) noexcept {
+    f(delta.template at<l>() * transpose(tape.template a<l - 1>()),
+      delta.template at<l>() * ones<typename N::value_type, X::column_count>());
+}
+
 } // namespace detail
 
 // ∇C(θ) from a tape and its deltas, with the network's accessors: grad.W<l>(), grad.b<l>().
@@ -26,9 +34,11 @@ constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, c
     typename N::parameters_type grad;
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         // Straight into grad (no alias is possible), each product by its kernel.
-        (detail::assign(grad.template W<l + 1>().data(), delta.template at<l + 1>() * transpose(tape.template a<l>())), ...);
-        (detail::assign(grad.template b<l + 1>().data(),
-                        delta.template at<l + 1>() * detail::ones<typename N::value_type, X::column_count>()),
+        (detail::layer_gradient<l + 1>(tape, delta,
+                                       [&](const auto& W, const auto& b) {
+                                           detail::assign(grad.template W<l + 1>().data(), W);
+                                           detail::assign(grad.template b<l + 1>().data(), b);
+                                       }),
          ...);
     }(std::make_index_sequence<N::depth>{});
     return grad;

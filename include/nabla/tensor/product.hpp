@@ -34,15 +34,17 @@ template <Expression L, Expression R> class product {
 public:
     using value_type = typename L::value_type;
     static constexpr std::size_t row_count = L::row_count, column_count = R::column_count;
+    static constexpr std::size_t inner_count = L::column_count; // the length of each sum
     static constexpr bool is_vector = R::is_vector, is_leaf = false;
 
     constexpr product(const L& l, const R& r) noexcept : left_(l), right_(r) {}
 
     // The whole product at once, by the kernel its operands' layouts call for (detail/kernels.hpp);
-    // detail::assign prefers this to the coefficient rule.
-    constexpr void evaluate_into(value_type* out) const noexcept {
+    // detail::assign prefers this to the coefficient rule. Each result goes to store(&out[i, j], value).
+    template <class Store = detail::store_results>
+    constexpr void evaluate_into(value_type* out, Store&& store = {}) const noexcept {
         detail::multiply<value_type, row_count, L::column_count, column_count, !left_type::is_leaf, !right_type::is_leaf>(
-            out, storage_of(left_), storage_of(right_));
+            out, storage_of(left_), storage_of(right_), store);
     }
     constexpr value_type coefficient(std::size_t i, std::size_t j) const noexcept {
         value_type sum{};

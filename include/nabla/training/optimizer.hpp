@@ -15,6 +15,7 @@
 #include <nabla/detail/math.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/network/gradient.hpp>
+#include <nabla/training/batch_step.hpp>
 #include <nabla/training/sample_step.hpp>
 
 namespace nabla {
@@ -110,7 +111,8 @@ public:
     // where the hardware has FMA; scale · δ_i taken before a_j), but for one sample ∇C is never
     // stored: the update forms δ^l (a^{l-1})ᵀ as it reads W^l. For sgd the backward pass itself
     // updates each W^l as it reads it (training/sample_step.hpp), when bounds on θ, a and δ vouch
-    // for the step; otherwise a read-only pass checks it first.
+    // for the step; otherwise a read-only pass checks it first. On a batch, sgd's update is applied
+    // as each coefficient of ∂C/∂W^l is formed (training/batch_step.hpp), under the same kind of bounds.
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
@@ -125,6 +127,22 @@ public:
                         return unfused_rarely(net, tape, loss, y_hat, scale);
                     },
                     seen);
+            }
+        }
+        if constexpr (!X::is_vector && fused_batch_step) {
+            if (!std::is_constant_evaluated()) {
+                return detail::with_tape(net, loss, x, y_hat, [&](const auto& tape) {
+                    const auto delta = backward(net, tape, loss, y_hat);
+                    step_result result;
+                    const auto vouch = [&](const rule_type& rule) {
+                        return detail::batch_step_is_safe(net, tape, delta, scale, rule);
+                    };
+                    const auto write = [&](const rule_type& rule) {
+                        return detail::update_with_batch_gradient(net, tape, delta, scale, rule);
+                    };
+                    if (fused(vouch, write, result)) return result;
+                    return stored_rarely(net, gradient(tape, delta), scale);
+                });
             }
         }
         return detail::with_tape(net, loss, x, y_hat,
@@ -155,11 +173,31 @@ private:
                                                             value_type scale) noexcept {
         return unfused_step(net, tape, loss, y_hat, scale);
     }
+    [[gnu::noinline, gnu::cold]] step_result stored_rarely(N& net, const parameters_type& grad, value_type scale) noexcept {
+        return step(net, grad, scale);
+    }
 
     using rule_type = typename Method::template rule<value_type>;
     static constexpr bool fused_sample_step = Method::state_count == 0 && detail::bounded_rule<rule_type> &&
                                               detail::vector_rule<rule_type, value_type> &&
                                               detail::elementwise_hidden_layers<parameters_type>();
+    static constexpr bool fused_batch_step =
+        Method::state_count == 0 && detail::bounded_rule<rule_type> && detail::vector_rule<rule_type, value_type>;
+
+    // A step written in one pass: vouch(rule) says whether bounds vouch for it (if not, nothing
+    // changes and the result is false), write(rule) applies it and returns the largest |Δθ| as bits.
+    template <class Vouch, class Write> bool fused(const Vouch& vouch, const Write& write, step_result& result) noexcept {
+        const std::size_t t = steps_ + 1;
+        const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
+        const rule_type rule(method_, t, beta1_t, beta2_t);
+        if (!vouch(rule)) return false;
+        const auto largest = write(rule);
+        steps_ = t;
+        power1_ = beta1_t;
+        power2_ = beta2_t;
+        result = {true, static_cast<double>(std::bit_cast<value_type>(largest))};
+        return true;
+    }
 
     // The fused one-sample step; false, with nothing changed, when the bounds do not vouch for it.
     template <class L, class Tape, class Seen, class Y>
@@ -167,17 +205,14 @@ private:
         using sigma = typename N::template layer<N::depth>::activation;
         vector<value_type, N::output_size> delta;
         detail::output_delta<L, sigma>(tape.template z<N::depth>(), tape.template a<N::depth>(), y_hat, delta);
-        const std::size_t t = steps_ + 1;
-        const double beta1_t = power1_ * beta(0), beta2_t = power2_ * beta(1);
-        const rule_type rule(method_, t, beta1_t, beta2_t);
         detail::hidden_slopes<N> slopes;
-        if (!detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes)) return false;
-        const auto largest = detail::update_layers<N::depth>(net, tape, slopes, delta.data(), scale, rule);
-        steps_ = t;
-        power1_ = beta1_t;
-        power2_ = beta2_t;
-        result = {true, static_cast<double>(std::bit_cast<value_type>(largest))};
-        return true;
+        const auto vouch = [&](const rule_type& rule) {
+            return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes);
+        };
+        const auto write = [&](const rule_type& rule) {
+            return detail::update_layers<N::depth>(net, tape, slopes, delta.data(), scale, rule);
+        };
+        return fused(vouch, write, result);
     }
 
     using bits = detail::bits_of<value_type>;

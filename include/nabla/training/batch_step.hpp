@@ -1,0 +1,103 @@
+// sgd's step on a batch with ∂C/∂W^l applied where it is formed: each result of δ^l (A^{l-1})ᵀ, still
+// in a register, updates the coefficient of W^l it is the gradient of, so ∇C is never stored (for
+// a 256-wide network, 800 KiB zeroed, written and read back per step). Used by
+// optimizer::step(net, loss, X, Y) for rules whose change is bounded by the gradient alone (sgd),
+// when bounds vouch for the step.
+#pragma once
+
+#include <cstddef>
+#include <limits>
+#include <utility>
+
+#include <nabla/detail/bytes.hpp>
+#include <nabla/detail/kernels.hpp>
+#include <nabla/network/gradient.hpp>
+#include <nabla/training/sample_step.hpp>
+
+namespace nabla::detail {
+
+// The weight-gradient product's store policy: θ ← rule(θ, scale · g) where g lands, with the same
+// arithmetic as the optimizer's writing pass, and the largest |Δθ| kept.
+template <class T, class Rule> struct update_in_place {
+    using V = typename simd<T>::type;
+    Rule rule; // by value: the tile kernels copy the policy into registers
+    T scale;
+    largest_seen<T> changes{};
+    void operator()(T* at, const V& g) noexcept {
+        const V old = simd<T>::load(at);
+        const V next = rule(old, scale * g, static_cast<V*>(nullptr));
+        simd<T>::store(at, next);
+        changes(next - old);
+    }
+    void operator()(T* at, T g) noexcept {
+        const T old = *at;
+        const T next = rule(old, scale * g, static_cast<T*>(nullptr));
+        *at = next;
+        changes(next - old);
+    }
+    // θ[0..n) from a stored g[0..n), a vector at a time.
+    template <std::size_t n> void apply(T* theta, const T* g) noexcept {
+        constexpr std::size_t whole = n / simd<T>::lanes * simd<T>::lanes;
+        for (std::size_t k = 0; k < whole; k += simd<T>::lanes) (*this)(theta + k, simd<T>::load(g + k));
+        for (std::size_t k = whole; k < n; ++k) (*this)(theta + k, g[k]);
+    }
+};
+
+// Where a product's results come a coefficient at a time (layers narrower than a vector), they
+// are stored first, on the stack, and applied a vector at a time: an update per coefficient would
+// keep the compiler from vectorising the product's loop.
+template <class E, class T, class Update> void apply_gradient(const E& gradient, T* theta, Update& update) noexcept {
+    if constexpr (stores_vectors<T, E::row_count, E::inner_count, E::column_count>) {
+        gradient.evaluate_into(theta, update);
+    } else {
+        T stored[E::row_count * E::column_count];
+        gradient.evaluate_into(stored);
+        update.template apply<E::row_count * E::column_count>(theta, stored);
+    }
+}
+
+// The bounds that vouch for the step: |θ| below a quarter of T's range, and the change from
+// |∂C/∂W^l_ij| = |Σ_b δ^l_ib a^{l-1}_jb| <= B · max |δ^l| · max |a^{l-1}| (the computed sum within
+// (1 + B ε) of that) below it too. NaN anywhere fails every comparison.
+template <class P, class Tape, class Deltas, class Rule>
+bool batch_step_is_safe(const P& net, const Tape& tape, const Deltas& delta, typename P::value_type scale,
+                        const Rule& rule) noexcept {
+    using T = typename P::value_type;
+    constexpr double safe = quarter_range<T>;
+    constexpr double samples = double(Tape::input_type::column_count);
+    constexpr double rounding = 1 + 2 * samples * std::numeric_limits<T>::epsilon();
+    bool ok = true;
+    const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
+        const auto& W = net.template W<l>();
+        const auto& b = net.template b<l>();
+        const auto& d = delta.template at<l>();
+        const auto& a = tape.template a<l - 1>();
+        const double largest_sum = samples * double(largest_magnitude(d.data(), d.size())) * rounding;
+        ok = ok && double(largest_magnitude(W.data(), W.size())) < safe && double(largest_magnitude(b.data(), b.size())) < safe &&
+             change_is_safe<T>(rule, scale, largest_sum * double(largest_magnitude(a.data(), a.size()))) &&
+             change_is_safe<T>(rule, scale, largest_sum);
+    };
+    [&]<std::size_t... l>(std::index_sequence<l...>) {
+        (layer(std::integral_constant<std::size_t, l + 1>{}), ...);
+    }(std::make_index_sequence<P::depth>{});
+    return ok;
+}
+
+// θ ← rule(θ, scale · ∇C) for every layer, each gradient product storing into its update. Returns
+// the largest |Δθ| as bits.
+template <class P, class Tape, class Deltas, class Rule>
+bits_of<typename P::value_type> update_with_batch_gradient(P& net, const Tape& tape, const Deltas& delta,
+                                                           typename P::value_type scale, const Rule& rule) noexcept {
+    update_in_place<typename P::value_type, Rule> update{rule, scale};
+    [&]<std::size_t... l>(std::index_sequence<l...>) {
+        (layer_gradient<l + 1>(tape, delta,
+                               [&](const auto& W, const auto& b) {
+                                   apply_gradient(W, net.template W<l + 1>().data(), update);
+                                   apply_gradient(b, net.template b<l + 1>().data(), update);
+                               }),
+         ...);
+    }(std::make_index_sequence<P::depth>{});
+    return update.changes.value_bits();
+}
+
+} // namespace nabla::detail
