@@ -16,9 +16,14 @@
 namespace nabla {
 namespace detail {
 
+// δ^l, written by the pass before it is read.
+template <class Z> struct delta_record {
+    constexpr delta_record() noexcept : delta(uninitialized) {}
+    Z delta;
+};
 template <class N, class X, class Indices> struct delta_storage;
 template <class N, class X, std::size_t... l> struct delta_storage<N, X, std::index_sequence<l...>> {
-    using type = boost::hana::tuple<column_block<typename N::value_type, N::sizes[l + 1], X>...>;
+    using type = boost::hana::tuple<delta_record<column_block<typename N::value_type, N::sizes[l + 1], X>>...>;
 };
 
 // Whether loss and target suit the tape's output layer; if not, the one error that says why.
@@ -68,8 +73,10 @@ public:
     }
 
     // δ^l = ∂C/∂z^l, l = 1..L.
-    template <std::size_t l> constexpr auto& at() noexcept { return boost::hana::at_c<checked<l>() - 1>(values_); }
-    template <std::size_t l> constexpr const auto& at() const noexcept { return boost::hana::at_c<checked<l>() - 1>(values_); }
+    template <std::size_t l> constexpr auto& at() noexcept { return boost::hana::at_c<checked<l>() - 1>(values_).delta; }
+    template <std::size_t l> constexpr const auto& at() const noexcept {
+        return boost::hana::at_c<checked<l>() - 1>(values_).delta;
+    }
 
 private:
     template <std::size_t l> static constexpr std::size_t checked() noexcept {

@@ -13,7 +13,9 @@
 namespace nabla {
 namespace detail {
 
+// z^l and a^l, written by the pass before they are read.
 template <class Z> struct layer_record {
+    constexpr layer_record() noexcept : z(uninitialized), a(uninitialized) {}
     Z z, a;
 };
 

@@ -30,7 +30,7 @@ private:
         if constexpr (l > parameters_type::depth) {
             return a;
         } else {
-            detail::column_block<T, parameters_type::sizes[l], A> z, next;
+            detail::column_block<T, parameters_type::sizes[l], A> z(detail::uninitialized), next(detail::uninitialized);
             detail::propagate<l>(*this, a, z, next);
             return propagate_from<l + 1>(next);
         }

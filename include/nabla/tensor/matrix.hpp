@@ -28,6 +28,8 @@ public:
     static constexpr std::size_t cols() noexcept { return C; }
 
     constexpr matrix() noexcept = default;
+    // For storage the caller writes whole before reading (detail::uninitialized): not zeroed.
+    constexpr explicit matrix(detail::uninitialized_t u) noexcept : detail::storage<T, R * C>(u) {}
 
     // Exactly R rows of exactly C values each: matrix<float, 2, 2>{{1, 0}, {0, 1}}.
     template <std::size_t... K>
@@ -44,7 +46,7 @@ public:
     // Evaluates an expression in one loop: matrix<float, 3, 2> G = outer(delta, a);
     template <Expression E>
         requires(!std::is_same_v<E, matrix>)
-    constexpr matrix(const E& e) noexcept {
+    constexpr matrix(const E& e) noexcept : detail::storage<T, R * C>(detail::uninitialized) {
         static_assert(check::assignment<check::matrix<R, C>, detail::shape_of<E>>::shapes_match, NABLA_MESSAGE_ASSIGNMENT);
         static_assert(check::scalar_type<T>::template matches<typename E::value_type>, NABLA_MESSAGE_SCALAR_TYPE);
         if constexpr (E::row_count == R && E::column_count == C && std::is_same_v<typename E::value_type, T>)

@@ -27,6 +27,8 @@ public:
     static constexpr std::size_t cols() noexcept { return 1; }
 
     constexpr vector() noexcept = default;
+    // For storage the caller writes whole before reading (detail::uninitialized): not zeroed.
+    constexpr explicit vector(detail::uninitialized_t u) noexcept : detail::storage<T, N>(u) {}
 
     // Exactly N values, each converted to T: vector<float, 3>{1, 2.5, 3.f}.
     template <class... U>
@@ -42,7 +44,7 @@ public:
     // Evaluates an expression in one loop: vector<float, 3> z = W * a + b;
     template <Expression E>
         requires(!std::is_same_v<E, vector>)
-    constexpr vector(const E& e) noexcept {
+    constexpr vector(const E& e) noexcept : detail::storage<T, N>(detail::uninitialized) {
         static_assert(check::assignment<check::vector<N>, detail::shape_of<E>>::shapes_match, NABLA_MESSAGE_ASSIGNMENT);
         static_assert(check::scalar_type<T>::template matches<typename E::value_type>, NABLA_MESSAGE_SCALAR_TYPE);
         if constexpr (E::row_count == N && E::column_count == 1 && std::is_same_v<typename E::value_type, T>)
