@@ -21,9 +21,11 @@ SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 rows, peak, denormal = {}, None, {}
 for b in data["benchmarks"]:
-    if b.get("aggregate_name", "mean") != "mean":
+    # The median of the repetitions: this is a shared machine, and a burst of load from a neighbour
+    # moves a mean far more than a median.
+    if b.get("aggregate_name", "median") != "median":
         continue
-    name = b.get("run_name", b["name"]).split("_mean")[0]
+    name = b.get("run_name", b["name"]).split("_median")[0]
     if name.startswith("peak/"):
         peak = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
         continue
@@ -42,8 +44,8 @@ except (OSError, StopIteration):
     pass
 out = ["# Benchmarks", "",
        f"Machine: {cpu}, {context.get('num_cpus')} cores; compiler: {compiler}; one thread everywhere.",
-       f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, 3 repetitions,",
-       "the mean shown). Absolute times vary between machines: compare the ratios within one run.", ""]
+       f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, 5 repetitions",
+       "in random order across the run, the median shown). Absolute times vary between machines: compare the ratios within one run.", ""]
 if peak:
     out += [f"Single-core fp32 FMA peak measured in the same run: **{peak:.1f} GFLOP/s** "
             "(`peak/fma/fp32`, independent FMA chains).", ""]
