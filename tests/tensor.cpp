@@ -1,4 +1,6 @@
 // Fixed-size tensors and their expressions, against hand-computed results.
+#include <cstring>
+#include <new>
 #include <type_traits>
 
 #include "testing.hpp"
@@ -17,6 +19,21 @@ TEMPLATE_TEST_CASE("tensors are fixed-size values on the stack", "[tensor]", flo
         nabla::matrix<T, 2, 3> M;
         for (auto e : v) CHECK(e == T(0));
         for (auto e : M) CHECK(e == T(0));
+    }
+    SECTION("default construction zeroes memory that held other values") {
+        // Internal storage may skip the zeroing (detail::uninitialized); a user's tensor may not.
+        alignas(nabla::matrix<T, 2, 3>) unsigned char matrix_bytes[sizeof(nabla::matrix<T, 2, 3>)];
+        alignas(nabla::vector<T, 5>) unsigned char vector_bytes[sizeof(nabla::vector<T, 5>)];
+        std::memset(matrix_bytes, 0x7f, sizeof matrix_bytes);
+        std::memset(vector_bytes, 0x7f, sizeof vector_bytes);
+        const auto* M = new (matrix_bytes) nabla::matrix<T, 2, 3>;
+        const auto* v = new (vector_bytes) nabla::vector<T, 5>;
+        for (auto e : *M) CHECK(e == T(0));
+        for (auto e : *v) CHECK(e == T(0));
+        static_assert([] {
+            nabla::matrix<T, 2, 3> constant; // an unwritten value would not be a constant expression
+            return constant(1, 2) == T(0);
+        }());
     }
     SECTION("brace initialisation fills rows in order") {
         nabla::matrix<T, 3, 2> W{{1, 2}, {3, 4}, {5, 6}};

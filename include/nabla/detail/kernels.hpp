@@ -124,7 +124,7 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
 }
 
 // Where a product's results go: stored (out = A B), or, for sgd's fused batch step, handed to the
-// update of the parameters they are the gradient of (training/sample_step.hpp), so that the
+// update of the parameters they are the gradient of (training/batch_step.hpp), so that the
 // gradient is never stored. store(at, value) takes a vector of results or one.
 struct store_results {
     template <class T> void operator()(T* at, const typename simd<T>::type& v) const noexcept { simd<T>::store(at, v); }
