@@ -46,7 +46,18 @@ template <class Net> fann* make() {
              ...);
         }(std::make_index_sequence<Net::sizes.size() - 1>{});
     }
-    fann_set_weight_array(ann, connections.data(), static_cast<unsigned>(connections.size()));
+    // fann_set_weight_array looks up each connection among all of them (quadratic: over a minute
+    // for W). fann_get_connection_array lists the connections in the order of ann->weights, so the
+    // weights go there directly; read back to make sure, else the library's own way.
+    for (std::size_t k = 0; k < connections.size(); ++k) ann->weights[k] = connections[k].weight;
+    std::vector<fann_connection> written(connections.size());
+    fann_get_connection_array(ann, written.data());
+    for (std::size_t k = 0; k < connections.size(); ++k)
+        if (written[k].weight != connections[k].weight || written[k].from_neuron != connections[k].from_neuron ||
+            written[k].to_neuron != connections[k].to_neuron) {
+            fann_set_weight_array(ann, connections.data(), static_cast<unsigned>(connections.size()));
+            break;
+        }
     return ann;
 }
 
