@@ -141,7 +141,7 @@ public:
                         return detail::update_with_batch_gradient(net, tape, delta, scale, rule);
                     };
                     if (fused(vouch, write, result)) return result;
-                    return stored_rarely(net, gradient(tape, delta), scale);
+                    return stored_rarely(net, tape, delta, scale);
                 });
             }
         }
@@ -173,16 +173,19 @@ private:
                                                             value_type scale) noexcept {
         return unfused_step(net, tape, loss, y_hat, scale);
     }
-    [[gnu::noinline, gnu::cold]] step_result stored_rarely(N& net, const parameters_type& grad, value_type scale) noexcept {
-        return step(net, grad, scale);
+    // The batch step with its gradient stored, where the fused one could not vouch: ∇C is formed
+    // here, so that the path taken keeps no gradient-sized object in its stack frame.
+    template <class Tape, class Deltas>
+    [[gnu::noinline, gnu::cold]] step_result stored_rarely(N& net, const Tape& tape, const Deltas& delta, value_type scale) noexcept {
+        return step(net, gradient(tape, delta), scale);
     }
 
     using rule_type = typename Method::template rule<value_type>;
-    static constexpr bool fused_sample_step = Method::state_count == 0 && detail::bounded_rule<rule_type> &&
-                                              detail::vector_rule<rule_type, value_type> &&
-                                              detail::elementwise_hidden_layers<parameters_type>();
+    // Steps written in one pass: for stateless rules whose change the gradient bounds (sgd); for one
+    // sample also only when δ^{l-1} = σ'(z^{l-1}) ⊙ (W^l)ᵀ δ^l (element-wise hidden activations).
     static constexpr bool fused_batch_step =
         Method::state_count == 0 && detail::bounded_rule<rule_type> && detail::vector_rule<rule_type, value_type>;
+    static constexpr bool fused_sample_step = fused_batch_step && detail::elementwise_hidden_layers<parameters_type>();
 
     // A step written in one pass: vouch(rule) says whether bounds vouch for it (if not, nothing
     // changes and the result is false), write(rule) applies it and returns the largest |Δθ| as bits.
