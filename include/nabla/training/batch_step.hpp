@@ -16,33 +16,6 @@
 
 namespace nabla::detail {
 
-// The weight-gradient product's store policy: θ ← rule(θ, scale · g) where g lands, with the same
-// arithmetic as the optimizer's writing pass, and the largest |Δθ| kept.
-template <class T, class Rule> struct update_in_place {
-    using V = typename simd<T>::type;
-    Rule rule; // by value: the tile kernels copy the policy into registers
-    T scale;
-    largest_seen<T> changes{};
-    void operator()(T* at, const V& g) noexcept {
-        const V old = simd<T>::load(at);
-        const V next = rule(old, scale * g, static_cast<V*>(nullptr));
-        simd<T>::store(at, next);
-        changes(next - old);
-    }
-    void operator()(T* at, T g) noexcept {
-        const T old = *at;
-        const T next = rule(old, scale * g, static_cast<T*>(nullptr));
-        *at = next;
-        changes(next - old);
-    }
-    // θ[0..n) from a stored g[0..n), a vector at a time.
-    template <std::size_t n> void apply(T* theta, const T* g) noexcept {
-        constexpr std::size_t whole = n / simd<T>::lanes * simd<T>::lanes;
-        for (std::size_t k = 0; k < whole; k += simd<T>::lanes) (*this)(theta + k, simd<T>::load(g + k));
-        for (std::size_t k = whole; k < n; ++k) (*this)(theta + k, g[k]);
-    }
-};
-
 // Where a product's results come a coefficient at a time (layers narrower than a vector), they
 // are stored first, on the stack, and applied a vector at a time: an update per coefficient would
 // keep the compiler from vectorising the product's loop.

@@ -39,6 +39,38 @@ template <class T, class Rule> bool change_is_safe(const Rule& rule, T scale, do
     return rule.change_bound(scale_magnitude * largest_gradient) * 1.0001 <= quarter_range<T>;
 }
 
+// θ ← rule(θ, scale · g) at a coefficient or a vector of them, with the largest |Δθ| kept: the
+// one update every fused step applies (along W's rows in the one-sample backward pass, to b, and
+// as the store policy of the batch's gradient products, where g lands). By value, so that a loop
+// can keep its copy in registers.
+template <class T, class Rule> struct update_in_place {
+    using V = typename simd<T>::type;
+    Rule rule;
+    T scale;
+    largest_seen<T> changes{};
+    void operator()(T* at, const V& g) noexcept { scaled(at, scale * g); }
+    void operator()(T* at, T g) noexcept { scaled(at, scale * g); }
+    // The same with scale · g already formed.
+    void scaled(T* at, const V& step) noexcept {
+        const V old = simd<T>::load(at);
+        const V next = rule(old, step, static_cast<V*>(nullptr));
+        simd<T>::store(at, next);
+        changes(next - old);
+    }
+    void scaled(T* at, T step) noexcept {
+        const T old = *at;
+        const T next = rule(old, step, static_cast<T*>(nullptr));
+        *at = next;
+        changes(next - old);
+    }
+    // θ[0..n) from a stored g[0..n), a vector at a time.
+    template <std::size_t n> void apply(T* theta, const T* g) noexcept {
+        constexpr std::size_t whole = n / simd<T>::lanes * simd<T>::lanes;
+        for (std::size_t k = 0; k < whole; k += simd<T>::lanes) (*this)(theta + k, simd<T>::load(g + k));
+        for (std::size_t k = whole; k < n; ++k) (*this)(theta + k, g[k]);
+    }
+};
+
 // Rows of W (R × K, row-major) updated by θ ← rule(θ, scale · δ_i a_j); with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
@@ -48,7 +80,7 @@ template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
     V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
-    largest_seen<T> largest;
+    update_in_place<T, Rule> update{rule, scale};
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
         // (scale δ_i) a_j: one product a coefficient, where the stored gradient's path rounds
@@ -56,25 +88,19 @@ template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
         const T scaled = scale * d;
         T* row = W + i * K;
         for (std::size_t v = 0; v < vectors; ++v) {
-            const V old = S::load(row + v * N);
-            if constexpr (Backpropagate) sum[v] += d * old;
-            const V next = rule(old, scaled * S::load(a + v * N), static_cast<V*>(nullptr));
-            S::store(row + v * N, next);
-            largest(next - old);
+            if constexpr (Backpropagate) sum[v] += d * S::load(row + v * N);
+            update.scaled(row + v * N, scaled * S::load(a + v * N));
         }
         for (std::size_t j = whole; j < K; ++j) {
-            const T old = row[j];
-            if constexpr (Backpropagate) tail[j - whole] += d * old;
-            const T next = rule(old, scaled * a[j], static_cast<T*>(nullptr));
-            row[j] = next;
-            largest(next - old);
+            if constexpr (Backpropagate) tail[j - whole] += d * row[j];
+            update.scaled(row + j, scaled * a[j]);
         }
     }
     if constexpr (Backpropagate) {
         for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v]);
         for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole];
     }
-    return largest.value_bits();
+    return update.changes.value_bits();
 }
 
 // Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
@@ -142,16 +168,11 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hi
     using T = typename P::value_type;
     using bits = bits_of<T>;
     constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
-    largest_seen<T> changes;
-    T* b = net.template b<l>().data();
-    for (std::size_t i = 0; i < rows; ++i) {
-        const T next = rule(b[i], scale * delta[i], static_cast<T*>(nullptr));
-        changes(next - b[i]);
-        b[i] = next;
-    }
+    update_in_place<T, Rule> bias{rule, scale};
+    bias.template apply<rows>(net.template b<l>().data(), delta);
     const T* a = tape.template a<l - 1>().data();
     T* W = net.template W<l>().data();
-    const bits here = changes.value_bits();
+    const bits here = bias.changes.value_bits();
     if constexpr (l == 1) {
         const bits change = update_rows<T, rows, columns, false>(W, delta, a, scale, rule, static_cast<T*>(nullptr));
         return change > here ? change : here;
