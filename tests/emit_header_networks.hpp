@@ -3,6 +3,7 @@
 
 #include <ratio>
 
+#include <nabla/io/emit_header.hpp>
 #include <nabla/nabla.hpp>
 
 namespace emitted {

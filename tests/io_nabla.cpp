@@ -2,6 +2,7 @@
 // damage reported with a message while the network stays exactly as it was.
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -65,6 +66,18 @@ TEMPLATE_TEST_CASE("round trips are bit-exact", "[io]", float, double) {
         const nabla::status s = nabla::load(copy, path.c_str());
         INFO(s.message());
         REQUIRE(s);
+        CHECK(std::memcmp(&copy, &net, sizeof net) == 0);
+        std::filesystem::remove(path);
+    }
+    SECTION("through file streams") {
+        const auto path = (std::filesystem::temp_directory_path() / "nabla_round_trip_stream.nabla").string();
+        {
+            std::ofstream out(path, std::ios::binary);
+            REQUIRE(nabla::save(net, out));
+        }
+        std::ifstream in(path, std::ios::binary);
+        digits_t<T> copy;
+        REQUIRE(nabla::load(copy, in));
         CHECK(std::memcmp(&copy, &net, sizeof net) == 0);
         std::filesystem::remove(path);
     }
@@ -143,6 +156,22 @@ TEST_CASE("truncation at every byte, trailing bytes and empty data are refused",
     xor_t<float> target;
     CHECK(std::string(nabla::load(target, empty_stream).message()) == "load: the data is empty");
     CHECK(std::string(nabla::load(target, "/nonexistent/model.nabla").message()) == "load: cannot open /nonexistent/model.nabla");
+    CHECK(std::string(nabla::save(net, "/nonexistent/model.nabla").message()) ==
+          "save: cannot open /nonexistent/model.nabla for writing");
+    std::ofstream closed;
+    CHECK(std::string(nabla::save(net, closed).message()) == "save: the stream failed while writing");
+    // A file that holds one byte too many names itself in the error, and leaves the network as it was.
+    const auto path = (std::filesystem::temp_directory_path() / "nabla_longer.nabla").string();
+    {
+        std::ofstream out(path, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(longer.data()), static_cast<std::streamsize>(longer.size()));
+    }
+    const xor_t<float> before = target;
+    const nabla::status s = nabla::load(target, path.c_str());
+    CHECK_FALSE(s);
+    CHECK(std::string(s.message()).starts_with(path + ": load: "));
+    CHECK(target == before);
+    std::filesystem::remove(path);
     std::array<std::byte, 10> small{};
     CHECK_FALSE(nabla::save(net, std::span<std::byte>(small)));
 }

@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <list>
+#include <span>
 #include <vector>
 
 #include "testing.hpp"
@@ -498,4 +500,25 @@ TEST_CASE("evaluate and accuracy", "[training]") {
     for (const auto& s : data) sum += nabla::loss_value(net, nabla::cross_entropy{}, s.x, s.y);
     CHECK(testing::close(nabla::evaluate(net, data, nabla::cross_entropy{}), sum / 4, 1e-15));
     CHECK(nabla::evaluate(net, std::vector<nabla::sample<classifier_t>>{}, nabla::cross_entropy{}) == 0);
+
+    // Every contiguous container of samples is taken, and gives the same figures.
+    using sample_t = nabla::sample<classifier_t>;
+    const std::array<sample_t, 4> array = {data[0], data[1], data[2], data[3]};
+    const sample_t c_array[4] = {data[0], data[1], data[2], data[3]};
+    const double mean = nabla::evaluate(net, data, nabla::cross_entropy{});
+    CHECK(nabla::evaluate(net, array, nabla::cross_entropy{}) == mean);
+    CHECK(nabla::evaluate(net, c_array, nabla::cross_entropy{}) == mean);
+    CHECK(nabla::evaluate(net, std::span<const sample_t>(data), nabla::cross_entropy{}) == mean);
+    CHECK(nabla::accuracy(net, std::span<sample_t>(data).first(2)) == 1.0);
+    // Not a sample range: samples of another network, a container that is not contiguous, samples of
+    // a class derived from sample (indexing through a sample* would stride wrongly).
+    struct derived : sample_t {};
+    using other_t = nabla::network<double, nabla::input<2>, nabla::dense<2, nabla::softmax>>;
+    static_assert(nabla::SampleRange<std::vector<sample_t>, classifier_t>);
+    static_assert(nabla::SampleRange<std::span<const sample_t>, classifier_t>);
+    static_assert(nabla::SampleRange<sample_t[4], classifier_t>);
+    static_assert(!nabla::SampleRange<std::vector<nabla::sample<other_t>>, classifier_t>);
+    static_assert(!nabla::SampleRange<std::list<sample_t>, classifier_t>);
+    static_assert(!nabla::SampleRange<std::vector<derived>, classifier_t>);
+    static_assert(!nabla::SampleRange<sample_t, classifier_t>);
 }

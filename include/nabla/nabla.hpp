@@ -27,11 +27,12 @@
 
 #include <nabla/dsl/dsl.hpp>
 
-#include <nabla/io/emit_header.hpp>
 #include <nabla/io/nabla_format.hpp>
 #include <nabla/io/status.hpp>
-// The safetensors loader is not included here: it needs nlohmann/json, whose parsing alone costs
-// more compile time than the rest of nabla. #include <nabla/io/safetensors.hpp> where it is used.
+// Two I/O headers are not included here, for the compile time of every file that trains: the
+// safetensors loader needs nlohmann/json, whose parsing alone costs more than the rest of nabla,
+// and emit_header builds text with <string> and <ostream> (a quarter of a second more). Include
+// <nabla/io/safetensors.hpp> and <nabla/io/emit_header.hpp> where they are used.
 
 #include <nabla/layers/dense.hpp>
 #include <nabla/layers/input.hpp>

@@ -14,13 +14,11 @@
 #pragma once
 
 #include <array>
-#include <iterator>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
-#include <istream>
-#include <ostream>
+#include <iosfwd>
 #include <span>
 #include <string_view>
 #include <type_traits>
@@ -187,13 +185,20 @@ template <class N> status load(N& net, std::span<const std::byte> bytes) noexcep
 }
 
 // save and load through streams.   std::ofstream f("model.nabla", std::ios::binary); nabla::save(net, f);
-template <class N> status save(const N& net, std::ostream& out) {
+// The stream is a template parameter so that this header needs only <iosfwd>: its members are
+// looked up where save is called, and whoever made the stream has included <ostream>. (The
+// standard stream headers would double the compile time of every file that includes nabla.hpp.)
+template <class N, class Stream>
+    requires std::derived_from<Stream, std::ostream>
+status save(const N& net, Stream& out) {
     std::vector<std::byte> bytes(saved_size<N>);
     if (status s = save(net, std::span<std::byte>(bytes)); !s) return s;
     out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
     return out ? status{} : status::error("save: the stream failed while writing");
 }
-template <class N> status load(N& net, std::istream& in) {
+template <class N, class Stream>
+    requires std::derived_from<Stream, std::istream>
+status load(N& net, Stream& in) {
     // One byte more than a file can hold, so that trailing data is seen.
     std::vector<std::byte> bytes(saved_size<N> + 1);
     in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -202,17 +207,26 @@ template <class N> status load(N& net, std::istream& in) {
     return load(net, std::span<const std::byte>(bytes));
 }
 
-// save and load by path.   nabla::save(net, "model.nabla");  nabla::load(net, "model.nabla");
+// save and load by path (through <cstdio>, for the same reason).
+//   nabla::save(net, "model.nabla");  nabla::load(net, "model.nabla");
 template <class N> status save(const N& net, const char* path) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) return status::error("save: cannot open %s for writing", path);
-    status s = save(net, static_cast<std::ostream&>(out));
-    return s ? s : status::error("%s: %s", path, s.message());
+    std::vector<std::byte> bytes(saved_size<N>);
+    if (status s = save(net, std::span<std::byte>(bytes)); !s) return status::error("%s: %s", path, s.message());
+    std::FILE* file = std::fopen(path, "wb");
+    if (file == nullptr) return status::error("save: cannot open %s for writing", path);
+    const bool written = std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
+    const bool closed = std::fclose(file) == 0;
+    return written && closed ? status{} : status::error("%s: save: the stream failed while writing", path);
 }
 template <class N> status load(N& net, const char* path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return status::error("load: cannot open %s", path);
-    status s = load(net, static_cast<std::istream&>(in));
+    std::FILE* file = std::fopen(path, "rb");
+    if (file == nullptr) return status::error("load: cannot open %s", path);
+    std::vector<std::byte> bytes(saved_size<N> + 1);
+    bytes.resize(std::fread(bytes.data(), 1, bytes.size(), file));
+    const bool failed = std::ferror(file) != 0;
+    std::fclose(file);
+    if (failed) return status::error("%s: load: the stream failed while reading", path);
+    status s = load(net, std::span<const std::byte>(bytes));
     return s ? s : status::error("%s: %s", path, s.message());
 }
 

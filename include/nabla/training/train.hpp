@@ -2,10 +2,10 @@
 // θ ← θ − η∇C(θ) epoch by epoch until a stopping criterion holds — with no heap allocation.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
-#include <iterator>
-#include <ranges>
+#include <span>
 #include <type_traits>
 #include <utility>
 
@@ -20,20 +20,25 @@
 
 namespace nabla {
 
-// A contiguous range of sample<N>: std::vector, std::array, std::span, a C array.
+// A contiguous range of sample<N>: std::vector, std::array, std::span, a C array. Spelled with
+// std::data and std::size (declared by <span>) rather than <ranges>, whose parsing alone costs
+// half a second of every translation unit that trains.
 template <class R, class N>
-concept SampleRange = std::ranges::contiguous_range<R> && std::ranges::sized_range<R> &&
-                      std::is_same_v<std::ranges::range_value_t<R>, sample<N>>;
+concept SampleRange = requires(const R& r) {
+    { std::size(r) } -> std::convertible_to<std::size_t>;
+    requires std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(std::data(r))>>, sample<N>>;
+};
 
 // The mean per-sample loss of net over data (0 for no data).
 //   double C = nabla::evaluate(net, data, nabla::squared_error{});
 template <class N, class R, class L>
     requires SampleRange<R, N>
 constexpr double evaluate(const N& net, const R& data, L loss) noexcept {
-    const std::size_t n = std::ranges::size(data);
+    const std::size_t n = std::size(data);
     if (n == 0) return 0;
+    const auto* samples = std::data(data);
     double sum = 0;
-    for (const auto& s : data) sum += static_cast<double>(loss_value(net, loss, s.x, s.y));
+    for (std::size_t i = 0; i < n; ++i) sum += static_cast<double>(loss_value(net, loss, samples[i].x, samples[i].y));
     return sum / static_cast<double>(n);
 }
 
@@ -48,10 +53,11 @@ constexpr double accuracy(const N& net, const R& data) noexcept {
             if (v[k] > v[best]) best = k;
         return best;
     };
-    const std::size_t n = std::ranges::size(data);
+    const std::size_t n = std::size(data);
     if (n == 0) return 0;
+    const auto* samples = std::data(data);
     std::size_t right = 0;
-    for (const auto& s : data) right += arg_max(net(s.x)) == arg_max(s.y) ? 1 : 0;
+    for (std::size_t i = 0; i < n; ++i) right += arg_max(net(samples[i].x)) == arg_max(samples[i].y) ? 1 : 0;
     return static_cast<double>(right) / static_cast<double>(n);
 }
 
@@ -123,8 +129,8 @@ template <class N, class R, class L, class Method, class Schedule, class OnEpoch
 constexpr train_report train(N& net, const R& data, L loss, Method method, Schedule schedule, stop_when stop,
                              OnEpoch on_epoch = {}) noexcept {
     using T = typename N::value_type;
-    const std::size_t n = std::ranges::size(data);
-    const auto* samples = std::ranges::data(data);
+    const std::size_t n = std::size(data);
+    const auto* samples = std::data(data);
     train_report report{0, evaluate(net, data, loss), stop_reason::max_epochs};
     if (n == 0) return report;
     optimizer<N, Method> opt(method);
