@@ -167,6 +167,9 @@ inline void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::s
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
     V sum[Rows][Vectors]{};
+    // Each step along k already holds Rows × Vectors independent multiply-adds; unrolling K whole
+    // (as g++ -O3 would for K up to a few dozen) only multiplies the code, and the compile time.
+#pragma GCC unroll 2
     for (std::size_t k = 0; k < K; ++k) {
         V row[Vectors];
         for (std::size_t v = 0; v < Vectors; ++v) row[v] = S::load(b + k * C + j0 + v * N);
@@ -189,6 +192,7 @@ template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA,
 inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
     constexpr std::size_t tiles = R / rows, left = R % rows;
+#pragma GCC unroll 1
     for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, R, K, C, TransposeA, rows, Vectors>(out, a, b, t * rows, j0, store);
     if constexpr (left > 0) multiply_tile<T, R, K, C, TransposeA, left, Vectors>(out, a, b, tiles * rows, j0, store);
 }
@@ -210,10 +214,10 @@ inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept
         }
 }
 
-// Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile and vector
-// kernels) rather than one coefficient at a time from a plain loop.
+// Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile, vector and
+// outer-product kernels) rather than one coefficient at a time from a plain loop.
 template <class T, std::size_t R, std::size_t K, std::size_t C>
-inline constexpr bool stores_vectors = K > 1 && (C >= simd<T>::lanes || (C == 1 && vector_kernel<T, R, K>));
+inline constexpr bool stores_vectors = C >= simd<T>::lanes || (K > 1 && C == 1 && vector_kernel<T, R, K>);
 
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
 // their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K). Each result
@@ -231,11 +235,18 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noex
             }
     } else if constexpr (K == 1) {
         // An outer product (δ aᵀ for one sample): A is a column, B a row, however they are stored.
-        for (std::size_t i = 0; i < R; ++i)
-            for (std::size_t j = 0; j < C; ++j) store(out + i * C + j, T(a[i] * b[j]));
+        // Row i is a[i] times B, a vector at a time (left to itself, g++ vectorises down the
+        // columns and transposes every block back).
+        using S = simd<T>;
+        constexpr std::size_t whole = C / S::lanes * S::lanes;
+        for (std::size_t i = 0; i < R; ++i) {
+            for (std::size_t j = 0; j < whole; j += S::lanes) store(out + i * C + j, a[i] * S::load(b + j));
+            for (std::size_t j = whole; j < C; ++j) store(out + i * C + j, T(a[i] * b[j]));
+        }
     } else if constexpr (TransposeB) {
         // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
         T stored[K * C];
+#pragma GCC unroll 1
         for (std::size_t j = 0; j < C; ++j)
             for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
         multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);

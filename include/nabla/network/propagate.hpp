@@ -58,8 +58,17 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     }
     const auto& b = theta.template b<l>();
     ((seen.b[l] = largest_magnitude(b.data(), b.size())), ...);
-    for (std::size_t i = 0; i < Z::row_count; ++i)
-        for (std::size_t j = 0; j < Z::column_count; ++j) z.data()[i * Z::column_count + j] += b[i];
+    constexpr std::size_t C = Z::column_count;
+    if (std::is_constant_evaluated() || C == 1 || C % simd<T>::lanes != 0) {
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
+    } else {
+        // A batch: b_i added to row i a vector at a time (g++'s own vectorisation of this loop
+        // nest shuffles, and takes ten times the code).
+        using S = simd<T>;
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = 0; j < C; j += S::lanes) S::store(z.data() + i * C + j, S::load(z.data() + i * C + j) + b[i]);
+    }
     activate<typename P::template layer<l>::activation>(z, a);
 }
 
