@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <list>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "testing.hpp"
@@ -357,6 +358,40 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
         std::vector<double> got;
         nabla::detail::zip_tensors([&](const auto& x) { got.insert(got.end(), x.begin(), x.end()); }, trained);
         for (std::size_t i = 0; i < got.size(); ++i) CHECK(testing::close(got[i], expected[i], 1e-12, 1e-14));
+    }
+}
+
+TEMPLATE_TEST_CASE("a full batch sums its samples' gradients: batches of 32 as products, then the rest", "[training]", float,
+                   double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<5>, nabla::dense<9, nabla::tanh>, nabla::dense<3, nabla::identity>>;
+    testing::random_source random{21};
+    std::vector<nabla::sample<net_t>> data(70); // two products of 32 columns, then six samples
+    for (auto& s : data) {
+        testing::fill(s.x, random);
+        testing::fill(s.y, random);
+    }
+    net_t start;
+    nabla::initialize(start, nabla::init::xavier_uniform{}, 22);
+    std::vector<double> total;
+    for (const auto& s : data) {
+        const auto gradient = nabla::gradient(start, nabla::squared_error{}, s.x, s.y);
+        std::vector<double> flat;
+        nabla::detail::zip_tensors([&](const auto& g) { flat.insert(flat.end(), g.begin(), g.end()); }, gradient);
+        total.resize(flat.size());
+        for (std::size_t i = 0; i < flat.size(); ++i) total[i] += flat[i];
+    }
+    net_t net = start;
+    nabla::train(net, data, nabla::squared_error{}, nabla::sgd{.learning_rate = 0.5}, nabla::full_batch{.reduction = nabla::reduction::sum},
+                 nabla::stop_when{.max_epochs = 1});
+    std::vector<double> before, after;
+    nabla::detail::zip_tensors([&](const auto& t) { before.insert(before.end(), t.begin(), t.end()); }, start);
+    nabla::detail::zip_tensors([&](const auto& t) { after.insert(after.end(), t.begin(), t.end()); }, net);
+    REQUIRE(after.size() == total.size());
+    const double tolerance = std::is_same_v<T, float> ? 1e-5 : 1e-13;
+    for (std::size_t i = 0; i < total.size(); ++i) {
+        INFO("parameter " << i);
+        CHECK(testing::close((before[i] - after[i]) / 0.5, total[i], tolerance, tolerance));
     }
 }
 

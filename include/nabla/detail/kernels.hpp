@@ -123,12 +123,19 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
     return sum;
 }
 
-// Where a product's results go: stored (out = A B), or, for sgd's fused batch step, handed to the
-// update of the parameters they are the gradient of (training/batch_step.hpp), so that the
-// gradient is never stored. store(at, value) takes a vector of results or one.
+// Where a product's results go: stored (out = A B), added to what out holds (out += A B: a
+// gradient summed over a minibatch's parts), or, for sgd's fused batch step, handed to the update
+// of the parameters they are the gradient of (training/batch_step.hpp), so that the gradient is
+// never stored. store(at, value) takes a vector of results or one.
 struct store_results {
     template <class T> void operator()(T* at, const typename simd<T>::type& v) const noexcept { simd<T>::store(at, v); }
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at = v; }
+};
+struct add_results {
+    template <class T> void operator()(T* at, const typename simd<T>::type& v) const noexcept {
+        simd<T>::store(at, simd<T>::load(at) + v);
+    }
+    template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
 
 // Whether out = A b (R × K by K) goes to multiply_vector: rows of two vectors or more, and a whole

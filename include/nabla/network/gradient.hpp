@@ -76,4 +76,24 @@ constexpr auto gradient(const N& net, L loss, const X& x, const Y& y_hat) noexce
                                         [](const auto& tape, const auto& delta) { return gradient(tape, delta); });
 }
 
+namespace detail {
+
+// total += ∇C at (x, y_hat): each gradient product adds into total as it is formed, so that a sum
+// over a minibatch's parts needs no gradient-sized temporary, and its passes are compiled once.
+template <class N, class L, class X, class Y>
+constexpr void add_gradient(typename N::parameters_type& total, const N& net, L loss, const X& x, const Y& y_hat) noexcept {
+    with_tape_and_deltas(net, loss, x, y_hat, [&](const auto& tape, const auto& delta) {
+        [&]<std::size_t... l>(std::index_sequence<l...>) {
+            (layer_gradient<l + 1>(tape, delta,
+                                   [&](const auto& W, const auto& b) {
+                                       W.evaluate_into(total.template W<l + 1>().data(), add_results{});
+                                       b.evaluate_into(total.template b<l + 1>().data(), add_results{});
+                                   }),
+             ...);
+        }(std::make_index_sequence<N::depth>{});
+    });
+}
+
+} // namespace detail
+
 } // namespace nabla

@@ -80,14 +80,6 @@ private:
     index_permutation permutation_;
 };
 
-template <class P> constexpr void add_into(P& total, const P& g) noexcept {
-    zip_tensors(
-        [](auto& t, const auto& d) {
-            for (std::size_t i = 0; i < t.size(); ++i) t.data()[i] += d.data()[i];
-        },
-        total, g);
-}
-
 // ∇ of Σ C over the samples order(first), …, order(first + count - 1): Batch columns at a time
 // as matrix products, the rest one sample at a time.
 template <std::size_t Batch, class N, class S, class L>
@@ -105,14 +97,12 @@ constexpr typename N::parameters_type batch_gradient(const N& net, const S* samp
                 for (std::size_t i = 0; i < N::input_size; ++i) X(i, j) = s.x[i];
                 for (std::size_t i = 0; i < N::output_size; ++i) Y(i, j) = s.y[i];
             }
-            if (done == 0) total = gradient(net, loss, X, Y);
-            else add_into(total, gradient(net, loss, X, Y));
+            add_gradient(total, net, loss, X, Y);
         }
     }
     for (; done < count; ++done) {
         const S& s = samples[order(first + done)];
-        if (done == 0) total = gradient(net, loss, s.x, s.y);
-        else add_into(total, gradient(net, loss, s.x, s.y));
+        add_gradient(total, net, loss, s.x, s.y);
     }
     return total;
 }
