@@ -90,7 +90,7 @@ if compile_cost:
     out += ["## Compile cost", "",
             f"Wall time and peak memory of one compiler process on a translation unit that includes",
             f"`<nabla/nabla.hpp>` and trains one network (per-sample SGD and Adam on minibatches, then",
-            f"`evaluate`), `{compile_cost['flags']}`, fastest of three (`scripts/compile_cost.py`):",
+            f"`evaluate`), `{compile_cost['flags']}`, fastest of five (`scripts/compile_cost.py`):",
             f"{compile_cost['compilers']['g++']}; {compile_cost['compilers']['clang++']}.", "",
             "| network | g++ | clang++ |", "| --- | ---: | ---: |"]
     for name, by in compile_cost["results"].items():

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Compile cost: the wall time and peak memory of g++ and clang++ (-O3 -std=c++20) compiling a
 translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
-network 16 wide), each compiled alone, three times (the fastest kept).
+network 16 wide), each compiled alone, five times (the fastest kept: loads elsewhere on a shared
+machine only ever slow a compile down).
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]"""
 import json
 import os
@@ -42,7 +43,7 @@ int main() {{
 
 def measure(compiler, source, workdir):
     best = None
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include_dir, *extra, "-c", str(source),
                                     "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
