@@ -3,7 +3,6 @@
 #pragma once
 
 #include <bit>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <type_traits>
@@ -67,12 +66,33 @@ constexpr double constexpr_sqrt(double x) noexcept {
     return r;
 }
 
+// The C library's sqrt, exp, log, log1p and tanh for float or double, through the compilers'
+// builtins (which is what <cmath> calls as well): <cmath> itself would add a tenth of a second to
+// the compile time of every file that includes nabla.
+enum class library { sqrt, exp, log, log1p, tanh };
+template <library f, class T> T call_library(T x) noexcept {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>, "nabla computes in float or double");
+    if constexpr (std::is_same_v<T, float>) {
+        if constexpr (f == library::sqrt) return __builtin_sqrtf(x);
+        else if constexpr (f == library::exp) return __builtin_expf(x);
+        else if constexpr (f == library::log) return __builtin_logf(x);
+        else if constexpr (f == library::log1p) return __builtin_log1pf(x);
+        else return __builtin_tanhf(x);
+    } else {
+        if constexpr (f == library::sqrt) return __builtin_sqrt(x);
+        else if constexpr (f == library::exp) return __builtin_exp(x);
+        else if constexpr (f == library::log) return __builtin_log(x);
+        else if constexpr (f == library::log1p) return __builtin_log1p(x);
+        else return __builtin_tanh(x);
+    }
+}
+
 // Whether x is neither infinite nor NaN, usable in constant evaluation.
 template <class T> constexpr bool is_finite(T x) noexcept { return x - x == T(0); }
 
 template <class T> constexpr T sqrt(T x) noexcept {
     if (std::is_constant_evaluated()) return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
-    return std::sqrt(x);
+    return call_library<library::sqrt>(x);
 }
 
 // float takes the vectorisable approximations (detail/approximations.hpp) in every context, so that
@@ -82,13 +102,13 @@ template <class T> constexpr T exp(T x) noexcept {
         return exp_approximation(x);
     } else {
         if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
-        return std::exp(x);
+        return call_library<library::exp>(x);
     }
 }
 
 template <class T> constexpr T log(T x) noexcept {
     if (std::is_constant_evaluated()) return static_cast<T>(constexpr_log(static_cast<double>(x)));
-    return std::log(x);
+    return call_library<library::log>(x);
 }
 
 template <class T> constexpr T log1p(T x) noexcept {
@@ -98,7 +118,7 @@ template <class T> constexpr T log1p(T x) noexcept {
         if (d > -1e-4 && d < 1e-4) return static_cast<T>(d - d * d / 2 + d * d * d / 3);
         return static_cast<T>(constexpr_log(1 + d));
     }
-    return std::log1p(x);
+    return call_library<library::log1p>(x);
 }
 
 template <class T> constexpr T tanh(T x) noexcept {
@@ -114,7 +134,7 @@ template <class T> constexpr T tanh(T x) noexcept {
             else t = 1 - 2 / (constexpr_exp(2 * m) + 1);
             return static_cast<T>(d < 0 ? -t : t);
         }
-        return std::tanh(x);
+        return call_library<library::tanh>(x);
     }
 }
 
