@@ -25,6 +25,21 @@ constexpr void layer_gradient(const forward_tape<N, X>& tape, const deltas<N, X>
       delta.template at<l>() * ones<typename N::value_type, X::column_count>());
 }
 
+// Every layer's ∂C/∂W^l and ∂C/∂b^l straight into grad (no alias is possible), each product by its
+// kernel, each result handed to store: stored (gradient) or added (add_gradient).
+template <class N, class X, class Store>
+constexpr void gradient_into(typename N::parameters_type& grad, const forward_tape<N, X>& tape, const deltas<N, X>& delta,
+                             Store store) noexcept {
+    [&]<std::size_t... l>(std::index_sequence<l...>) {
+        (layer_gradient<l + 1>(tape, delta,
+                               [&](const auto& W, const auto& b) {
+                                   W.evaluate_into(grad.template W<l + 1>().data(), store);
+                                   b.evaluate_into(grad.template b<l + 1>().data(), store);
+                               }),
+         ...);
+    }(std::make_index_sequence<N::depth>{});
+}
+
 } // namespace detail
 
 // ∇C(θ) from a tape and its deltas, with the network's accessors: grad.W<l>(), grad.b<l>().
@@ -32,15 +47,7 @@ constexpr void layer_gradient(const forward_tape<N, X>& tape, const deltas<N, X>
 template <class N, class X>
 constexpr typename N::parameters_type gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta) noexcept {
     typename N::parameters_type grad;
-    [&]<std::size_t... l>(std::index_sequence<l...>) {
-        // Straight into grad (no alias is possible), each product by its kernel.
-        (detail::layer_gradient<l + 1>(tape, delta,
-                                       [&](const auto& W, const auto& b) {
-                                           detail::assign(grad.template W<l + 1>().data(), W);
-                                           detail::assign(grad.template b<l + 1>().data(), b);
-                                       }),
-         ...);
-    }(std::make_index_sequence<N::depth>{});
+    detail::gradient_into(grad, tape, delta, detail::store_results{});
     return grad;
 }
 
@@ -82,16 +89,8 @@ namespace detail {
 // over a minibatch's parts needs no gradient-sized temporary, and its passes are compiled once.
 template <class N, class L, class X, class Y>
 constexpr void add_gradient(typename N::parameters_type& total, const N& net, L loss, const X& x, const Y& y_hat) noexcept {
-    with_tape_and_deltas(net, loss, x, y_hat, [&](const auto& tape, const auto& delta) {
-        [&]<std::size_t... l>(std::index_sequence<l...>) {
-            (layer_gradient<l + 1>(tape, delta,
-                                   [&](const auto& W, const auto& b) {
-                                       W.evaluate_into(total.template W<l + 1>().data(), add_results{});
-                                       b.evaluate_into(total.template b<l + 1>().data(), add_results{});
-                                   }),
-             ...);
-        }(std::make_index_sequence<N::depth>{});
-    });
+    with_tape_and_deltas(net, loss, x, y_hat,
+                         [&](const auto& tape, const auto& delta) { gradient_into(total, tape, delta, add_results{}); });
 }
 
 } // namespace detail

@@ -59,7 +59,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     const auto& b = theta.template b<l>();
     ((seen.b[l] = largest_magnitude(b.data(), b.size())), ...);
     constexpr std::size_t C = Z::column_count;
-    if (std::is_constant_evaluated() || C == 1 || C % simd<T>::lanes != 0) {
+    if (std::is_constant_evaluated() || C % simd<T>::lanes != 0) {
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
     } else {
