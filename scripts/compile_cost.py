@@ -3,7 +3,8 @@
 translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
 network 16 wide), each compiled alone, five times (the fastest kept: loads elsewhere on a shared
 machine only ever slow a compile down).
-usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]"""
+usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
+       compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)"""
 import json
 import os
 import pathlib
@@ -12,7 +13,7 @@ import sys
 import tempfile
 import time
 
-include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
+
 NETWORKS = {
     "T": "float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>",
     "S": "float, nabla::input<8>, nabla::dense<16, nabla::tanh>, nabla::dense<16, nabla::tanh>, nabla::dense<4, nabla::identity>",
@@ -40,6 +41,15 @@ int main() {{
 }}
 """
 
+FILE_NAMES = {"T": "train_T.cpp", "S": "train_S.cpp", "M": "train_M.cpp", "W": "train_W.cpp",
+              "32 layers, 16 wide": "train_32_layers.cpp"}
+
+if sys.argv[1] == "--sources":
+    for name, net in NETWORKS.items():
+        (pathlib.Path(sys.argv[2]) / FILE_NAMES[name]).write_text(SOURCE.format(net=net, loss=LOSS[name]))
+    sys.exit(0)
+include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
+
 
 def measure(compiler, source, workdir):
     best = None
@@ -60,7 +70,7 @@ results = {}
 with tempfile.TemporaryDirectory() as tmp:
     workdir = pathlib.Path(tmp)
     for name, net in NETWORKS.items():
-        source = workdir / f"train_{len(results)}.cpp"
+        source = workdir / FILE_NAMES[name]
         source.write_text(SOURCE.format(net=net, loss=LOSS[name]))
         for compiler in ("g++", "clang++"):
             seconds, megabytes = measure(compiler, source, workdir)
