@@ -9,6 +9,10 @@ TEMPLATE_TEST_CASE("tensors are fixed-size values on the stack", "[tensor]", flo
     using T = TestType;
     static_assert(sizeof(nabla::vector<T, 5>) == 5 * sizeof(T));
     static_assert(sizeof(nabla::matrix<T, 3, 7>) == 21 * sizeof(T));
+    // Tensors of whole 64-byte cache lines start on one, so rows of whole vectors never straddle two
+    // lines; sizeof stays the size of the values either way.
+    static_assert(alignof(nabla::matrix<T, 16, 8>) == 64 && sizeof(nabla::matrix<T, 16, 8>) == 128 * sizeof(T));
+    static_assert(alignof(nabla::vector<T, 5>) == alignof(T) && alignof(nabla::matrix<T, 3, 7>) == alignof(T));
     static_assert(std::is_trivially_copyable_v<nabla::vector<T, 5>>);
     static_assert(std::is_trivially_copyable_v<nabla::matrix<T, 3, 7>>);
     static_assert(nabla::matrix<T, 3, 7>::rows() == 3 && nabla::matrix<T, 3, 7>::cols() == 7);

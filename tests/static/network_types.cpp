@@ -27,7 +27,10 @@ static_assert(std::is_same_v<decltype(nabla::gradient(std::declval<const net_t&>
 using wide_t = nabla::network<double, nabla::input<64>, nabla::dense<32, nabla::relu>, nabla::dense<16, nabla::tanh>,
                               nabla::dense<10, nabla::softmax>>;
 static_assert(wide_t::depth == 3 && wide_t::parameter_count == 32 * 65 + 16 * 33 + 10 * 17);
-static_assert(sizeof(wide_t) == wide_t::parameter_count * sizeof(double));
+// W³ (10 × 16) and b¹, b², W¹, W² are whole cache lines and start on one; b³ (80 bytes) does not, and
+// the network pads to a whole number of lines after it.
+static_assert(alignof(wide_t) == 64 && alignof(nabla::matrix<double, 16, 32>) == 64 && alignof(nabla::vector<double, 10>) == 8);
+static_assert(sizeof(wide_t) == (wide_t::parameter_count * sizeof(double) + 63) / 64 * 64);
 
 // Evaluated by the compiler: the lecture's network with W¹ = [[1, -1], [2, 0], [0, 3]], W² = [[1, 1, -1]].
 constexpr net_t example() {

@@ -9,8 +9,9 @@
 
 namespace nabla {
 
-// A feed-forward network. Default-constructed to zero parameters; copyable, comparable with ==,
-// sizeof(network) equals the size of its parameters.
+// A feed-forward network. Default-constructed to zero parameters; copyable, comparable with ==;
+// its tensors of whole cache lines start on one (detail/assign.hpp), so sizeof(network) is the
+// size of its parameters and that alignment's padding.
 //   using net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>,
 //                                nabla::dense<1, nabla::sigmoid>>;
 //   net_t net;  nabla::vector<float, 1> y = net(nabla::vector<float, 2>{0.f, 1.f});
