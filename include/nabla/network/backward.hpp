@@ -6,9 +6,7 @@
 #include <type_traits>
 #include <utility>
 
-#include <boost/hana/at.hpp>
-#include <boost/hana/tuple.hpp>
-
+#include <nabla/detail/records.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/losses/loss.hpp>
 #include <nabla/network/forward.hpp>
@@ -23,7 +21,7 @@ template <class Z> struct delta_record {
 };
 template <class N, class X, class Indices> struct delta_storage;
 template <class N, class X, std::size_t... l> struct delta_storage<N, X, std::index_sequence<l...>> {
-    using type = boost::hana::tuple<delta_record<column_block<typename N::value_type, N::sizes[l + 1], X>>...>;
+    using type = record_list<delta_record<column_block<typename N::value_type, N::sizes[l + 1], X>>...>;
 };
 
 // Whether loss and target suit the tape's output layer; if not, the one error that says why.
@@ -73,9 +71,9 @@ public:
     }
 
     // δ^l = ∂C/∂z^l, l = 1..L.
-    template <std::size_t l> constexpr auto& at() noexcept { return boost::hana::at_c<checked<l>() - 1>(values_).delta; }
+    template <std::size_t l> constexpr auto& at() noexcept { return detail::record<checked<l>() - 1>(values_).delta; }
     template <std::size_t l> constexpr const auto& at() const noexcept {
-        return boost::hana::at_c<checked<l>() - 1>(values_).delta;
+        return detail::record<checked<l>() - 1>(values_).delta;
     }
 
 private:
@@ -92,7 +90,7 @@ private:
         detail::backpropagate<sigma>(z, tape.template a<l>(), g, at<l>());
     }
 
-    typename detail::delta_storage<N, X, std::make_index_sequence<depth>>::type values_{};
+    typename detail::delta_storage<N, X, std::make_index_sequence<depth>>::type values_;
 };
 
 // The backward pass: δ^l for every layer from the tape of forward(net, x) and the target y_hat.

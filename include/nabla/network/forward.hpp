@@ -4,9 +4,7 @@
 #include <cstddef>
 #include <utility>
 
-#include <boost/hana/at.hpp>
-#include <boost/hana/tuple.hpp>
-
+#include <nabla/detail/records.hpp>
 #include <nabla/network/network.hpp>
 #include <nabla/network/propagate.hpp>
 
@@ -21,7 +19,7 @@ template <class Z> struct layer_record {
 
 template <class P, class X, class Indices> struct tape_storage;
 template <class P, class X, std::size_t... l> struct tape_storage<P, X, std::index_sequence<l...>> {
-    using type = boost::hana::tuple<layer_record<column_block<typename P::value_type, P::sizes[l + 1], X>>...>;
+    using type = record_list<layer_record<column_block<typename P::value_type, P::sizes[l + 1], X>>...>;
 };
 
 } // namespace detail
@@ -52,25 +50,25 @@ public:
     // z^l, l = 1..L.
     template <std::size_t l> constexpr const auto& z() const noexcept {
         static_assert(check::layer_index<l>::template between_1_and<depth>, NABLA_MESSAGE_LAYER_INDEX);
-        return boost::hana::at_c<(l >= 1 && l <= depth ? l - 1 : 0)>(layers_).z;
+        return detail::record<(l >= 1 && l <= depth ? l - 1 : 0)>(layers_).z;
     }
     // a^l, l = 0..L, a⁰ = x.
     template <std::size_t l> constexpr const auto& a() const noexcept {
         static_assert(l <= depth, NABLA_MESSAGE_LAYER_INDEX);
         if constexpr (l == 0) return input_;
-        else return boost::hana::at_c<(l <= depth ? l - 1 : 0)>(layers_).a;
+        else return detail::record<(l <= depth ? l - 1 : 0)>(layers_).a;
     }
     // y = a^L.
     constexpr const output_type& output() const noexcept { return a<depth>(); }
 
 private:
     template <std::size_t l, class... Seen> constexpr void record(const N& net, Seen&... seen) noexcept {
-        auto& entry = boost::hana::at_c<l - 1>(layers_);
+        auto& entry = detail::record<l - 1>(layers_);
         detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a, seen...);
     }
 
     input_type input_;
-    typename detail::tape_storage<N, X, std::make_index_sequence<depth>>::type layers_{};
+    typename detail::tape_storage<N, X, std::make_index_sequence<depth>>::type layers_;
 };
 
 // The forward pass of net on x (one sample or a batch), keeping z^l and a^l for every layer.
