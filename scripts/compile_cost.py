@@ -45,6 +45,7 @@ FILE_NAMES = {"T": "train_T.cpp", "S": "train_S.cpp", "M": "train_M.cpp", "W": "
               "32 layers, 16 wide": "train_32_layers.cpp"}
 
 if sys.argv[1] == "--sources":
+    pathlib.Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
     for name, net in NETWORKS.items():
         (pathlib.Path(sys.argv[2]) / FILE_NAMES[name]).write_text(SOURCE.format(net=net, loss=LOSS[name]))
     sys.exit(0)
