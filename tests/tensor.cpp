@@ -1,7 +1,10 @@
 // Fixed-size tensors and their expressions, against hand-computed results.
+#include <cstdint>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <type_traits>
+#include <vector>
 
 #include "testing.hpp"
 
@@ -48,6 +51,27 @@ TEMPLATE_TEST_CASE("tensors are fixed-size values on the stack", "[tensor]", flo
         nabla::vector<T, 3> v{1, 2.5, 3.f};
         CHECK(v[1] == T(2.5));
     }
+}
+
+// A vector load of a row must not straddle two cache lines wherever the network lives: on the
+// heap (aligned new, one object or an array of them), on the stack, or in a pass's records.
+TEMPLATE_TEST_CASE("tensors of whole cache lines start on one wherever they are made", "[tensor]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<64>, nabla::dense<32, nabla::relu>, nabla::dense<16, nabla::softmax>>;
+    const auto on_a_line = [](const T* p) { return reinterpret_cast<std::uintptr_t>(p) % 64 == 0; };
+    const auto all_on_lines = [&](const net_t& net) {
+        return on_a_line(net.template W<1>().data()) && on_a_line(net.template b<1>().data()) &&
+               on_a_line(net.template W<2>().data()) && on_a_line(net.template b<2>().data());
+    };
+    const auto heap = std::make_unique<net_t>();
+    CHECK(all_on_lines(*heap));
+    std::vector<net_t> several(3);
+    for (const auto& net : several) CHECK(all_on_lines(net));
+    net_t local;
+    CHECK(all_on_lines(local));
+    const auto tape = nabla::forward(*heap, nabla::matrix<T, 64, 16>{});
+    CHECK(on_a_line(tape.template z<1>().data()));
+    CHECK(on_a_line(tape.template a<2>().data()));
 }
 
 TEMPLATE_TEST_CASE("expressions evaluate like the math", "[tensor]", float, double) {
