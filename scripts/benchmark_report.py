@@ -94,8 +94,8 @@ if placement:
     out += ["## Where the weights start", "",
             "z = W a for the W net's three 256 × 256 layers (768 KB, read from L2 at every call), by the kernel",
             "`net(x)` runs, with the weights starting on a 64-byte cache line and 16 bytes off one (where",
-            "`malloc` may put them). nabla's",
-            "tensors of whole cache lines start on one for this reason (`alignas(64)`).", "",
+            "`malloc` may put them). nabla's tensors of whole cache lines start on one for this reason",
+            "(`alignas(64)`).", "",
             "| W starts | time | relative |", "| --- | ---: | ---: |"]
     for label, key in (("on a cache line", "on_a_cache_line"), ("16 bytes off a line", "16_bytes_off")):
         if key in placement:

@@ -13,7 +13,6 @@ import sys
 import tempfile
 import time
 
-
 NETWORKS = {
     "T": "float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>",
     "S": "float, nabla::input<8>, nabla::dense<16, nabla::tanh>, nabla::dense<16, nabla::tanh>, nabla::dense<4, nabla::identity>",
