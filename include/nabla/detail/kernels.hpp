@@ -25,6 +25,37 @@ inline constexpr std::size_t simd_bytes = 32, simd_accumulators = 12;
 inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
 #endif
 
+// A kernel sized at run time, compiled once for every shape that calls it: out of line, and for
+// g++ also not cloned per constant argument (its IPA-CP would otherwise bring back one copy per shape).
+#if defined(__clang__)
+#define NABLA_SHARED_KERNEL [[gnu::noinline]]
+#else
+#define NABLA_SHARED_KERNEL [[gnu::noinline, gnu::noclone]]
+#endif
+
+// The sizes of a product out = A B (A R × K, B K × C) as a tile kernel sees them: fixed at compile
+// time for a small product, whose short loops pay for fixed bounds and unrolling; for a larger one
+// passed at run time, so that the shapes of a network share copies of the kernel. Only A's row
+// stride K stays fixed where A is read by rows: with it at run time, each of a tile's rows needs a
+// pointer register of its own, and g++ spilled the accumulators (W's batch step ran 9 % slower).
+template <std::size_t R, std::size_t K, std::size_t C> struct fixed_shape {
+    static constexpr std::size_t rows = R, inner = K, columns = C;
+};
+template <std::size_t K> struct fixed_inner_shape {
+    static constexpr std::size_t inner = K;
+    std::size_t rows, columns;
+};
+struct runtime_shape {
+    std::size_t rows, inner, columns;
+};
+// Up to this many multiply-adds (S's largest product on a batch of 32) a product is small.
+inline constexpr std::size_t small_product = 8192;
+template <std::size_t R, std::size_t K, std::size_t C, bool TransposeA> constexpr auto product_shape() noexcept {
+    if constexpr (R * K * C <= small_product) return fixed_shape<R, K, C>{};
+    else if constexpr (TransposeA) return runtime_shape{R, K, C};
+    else return fixed_inner_shape<K>{R, C};
+}
+
 template <class T> struct simd {
     static constexpr std::size_t lanes = simd_bytes / sizeof(T);
     typedef T type __attribute__((vector_size(simd_bytes)));
@@ -96,7 +127,7 @@ template <class T> struct largest_seen {
 };
 
 // max |x_k| (NaN if any x_k is NaN): a loop that vectorises to integer maxima.
-template <class T> T largest_magnitude(const T* x, std::size_t n) noexcept {
+template <class T> inline T largest_magnitude_inline(const T* x, std::size_t n) noexcept {
     using bits = bits_of<T>;
     bits largest = 0;
     for (std::size_t k = 0; k < n; ++k) {
@@ -104,6 +135,18 @@ template <class T> T largest_magnitude(const T* x, std::size_t n) noexcept {
         largest = m > largest ? m : largest;
     }
     return std::bit_cast<T>(largest);
+}
+template <class T> NABLA_SHARED_KERNEL T largest_magnitude(const T* x, std::size_t n) noexcept {
+    return largest_magnitude_inline(x, n);
+}
+// The same for n known at compile time: inline for a few vectors (the one-sample steps of small
+// networks are latency-bound), else the shared loop.
+template <std::size_t n, class T> T largest_magnitude(const T* x) noexcept {
+    if constexpr (n <= 4 * simd<T>::lanes) return largest_magnitude_inline(x, n);
+    else return largest_magnitude(x, n);
+}
+template <class Tensor> typename Tensor::value_type largest_magnitude(const Tensor& t) noexcept {
+    return largest_magnitude<Tensor::size()>(t.data());
 }
 
 template <class T, std::size_t K, class Observe>
@@ -178,8 +221,12 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
 // broadcast feeds Vectors; each coefficient still sums over k in order. Not inlined: a tile holds
 // Rows × Vectors × K multiply-adds, so a call costs nothing beside it, and inlining one copy per band
 // made the minibatch training units a sixth slower to compile (M: 18.2 → 15.5 G g++ instructions).
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store>
-[[gnu::noinline]] void multiply_tile(T* out, const T* a, const T* b, std::size_t i0, std::size_t j0, Store& store) noexcept {
+// Shape (above) carries R, K and C: a larger product's tiles are shared by every layer whose tile
+// shape and A row stride match (M's training unit: 13.1 → 11.8 G g++ instructions).
+template <class T, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store, class Shape>
+NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape shape, std::size_t i0, std::size_t j0,
+                                       Store& store) noexcept {
+    const std::size_t R = shape.rows, K = shape.inner, C = shape.columns;
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
@@ -219,9 +266,10 @@ template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA,
 inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
     constexpr std::size_t tiles = R / rows, left = R % rows;
+    constexpr auto shape = product_shape<R, K, C, TransposeA>();
 #pragma GCC unroll 1
-    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, R, K, C, TransposeA, rows, Vectors>(out, a, b, t * rows, j0, store);
-    if constexpr (left > 0) multiply_tile<T, R, K, C, TransposeA, left, Vectors>(out, a, b, tiles * rows, j0, store);
+    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, TransposeA, rows, Vectors>(out, a, b, shape, t * rows, j0, store);
+    if constexpr (left > 0) multiply_tile<T, TransposeA, left, Vectors>(out, a, b, shape, tiles * rows, j0, store);
 }
 
 // out = A B for C >= lanes: bands of up to four vectors (more for a single row), then the columns
@@ -239,6 +287,13 @@ inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept
             for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
             store(out + i * C + j, sum);
         }
+}
+
+// out (columns × rows) = inᵀ for in rows × columns, both row-major. Sized at run time and out of
+// line: inlined with its sizes fixed, g++ unrolled it into hundreds of scalar moves per product.
+template <class T> NABLA_SHARED_KERNEL void transpose(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = 0; j < columns; ++j) out[j * rows + i] = in[i * columns + j];
 }
 
 // Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile, vector and
@@ -272,10 +327,14 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noex
         }
     } else if constexpr (TransposeB) {
         // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
+        // A few dozen values (T's) are copied inline: there the call would cost more than the copy.
         T stored[K * C];
-#pragma GCC unroll 1
-        for (std::size_t j = 0; j < C; ++j)
-            for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
+        if constexpr (K * C <= 128) {
+            for (std::size_t j = 0; j < C; ++j)
+                for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
+        } else {
+            transpose(stored, b, C, K);
+        }
         multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
     } else if constexpr (C == 1 && TransposeA) {
         // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.

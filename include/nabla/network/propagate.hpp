@@ -54,10 +54,10 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         ((seen.W[l] = largest.value()), ...);
     } else {
         assign(z.data(), W * a_previous);
-        ((seen.W[l] = largest_magnitude(W.data(), W.size())), ...);
+        ((seen.W[l] = largest_magnitude(W)), ...);
     }
     const auto& b = theta.template b<l>();
-    ((seen.b[l] = largest_magnitude(b.data(), b.size())), ...);
+    ((seen.b[l] = largest_magnitude(b)), ...);
     constexpr std::size_t C = Z::column_count;
     if (std::is_constant_evaluated() || C % simd<T>::lanes != 0) {
         for (std::size_t i = 0; i < R; ++i)
@@ -66,6 +66,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         // A batch: b_i added to row i a vector at a time (g++'s own vectorisation of this loop
         // nest shuffles, and takes ten times the code).
         using S = simd<T>;
+#pragma GCC unroll 1
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; j += S::lanes) S::store(z.data() + i * C + j, S::load(z.data() + i * C + j) + b[i]);
     }

@@ -45,9 +45,9 @@ bool batch_step_is_safe(const P& net, const Tape& tape, const Deltas& delta, typ
         const auto& b = net.template b<l>();
         const auto& d = delta.template at<l>();
         const auto& a = tape.template a<l - 1>();
-        const double largest_sum = samples * double(largest_magnitude(d.data(), d.size())) * rounding;
-        ok = ok && double(largest_magnitude(W.data(), W.size())) < safe && double(largest_magnitude(b.data(), b.size())) < safe &&
-             change_is_safe<T>(rule, scale, largest_sum * double(largest_magnitude(a.data(), a.size()))) &&
+        const double largest_sum = samples * double(largest_magnitude(d)) * rounding;
+        ok = ok && double(largest_magnitude(W)) < safe && double(largest_magnitude(b)) < safe &&
+             change_is_safe<T>(rule, scale, largest_sum * double(largest_magnitude(a))) &&
              change_is_safe<T>(rule, scale, largest_sum);
     };
     [&]<std::size_t... l>(std::index_sequence<l...>) {

@@ -133,12 +133,12 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
                   const Rule& rule, hidden_slopes<P>& slopes) noexcept {
     using T = typename P::value_type;
     constexpr double safe = quarter_range<T>;
-    double largest_delta = double(largest_magnitude(delta_L, P::output_size));
+    double largest_delta = double(largest_magnitude<P::output_size>(delta_L));
     bool ok = true;
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
         const auto& a = tape.template a<l - 1>();
         const double largest_W = double(seen.W[l]);
-        const double largest_a = double(largest_magnitude(a.data(), a.size()));
+        const double largest_a = double(largest_magnitude(a));
         ok = ok && largest_W < safe && double(seen.b[l]) < safe &&
              change_is_safe<T>(rule, scale, largest_delta * largest_a) && change_is_safe<T>(rule, scale, largest_delta);
         if constexpr (l >= 2) {
@@ -146,7 +146,7 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
             const auto& z = tape.template z<l - 1>();
             T* slope = slopes.template at<l - 1>();
             for (std::size_t k = 0; k < z.size(); ++k) slope[k] = sigma::derivative(z.data()[k], a.data()[k]);
-            const T largest_slope = largest_magnitude(slope, z.size());
+            const T largest_slope = largest_magnitude<P::sizes[l - 1]>(slope);
             // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
             const double largest_sum = double(P::sizes[l]) * largest_W * largest_delta * 1.0001;
             largest_delta = double(largest_slope) * largest_sum * 1.0001;
