@@ -213,7 +213,8 @@ template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kerne
 
 // Shapes around every path of detail/kernels.hpp for any vector width from SSE to AVX-512: one
 // row, row blocks with rows left over, column bands with vectors and single columns left over,
-// K below, at and past two vectors, K = 1 (the outer product).
+// K below, at and past two vectors, K = 1 (the outer product); products up to 8,192 multiply-adds
+// (tiles sized at compile time) and past it (sized at run time).
 TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and layout", "[tensor]", float, double) {
     using T = TestType;
     check_kernel<T, 1, 33, 83>(1);
@@ -227,4 +228,5 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 10, 64, 32>(9);
     check_kernel<T, 256, 256, 1>(10);
     check_kernel<T, 5, 1, 40>(11);
+    check_kernel<T, 3, 8, 16>(12); // A Bᵀ with B's 128 values transposed inline
 }

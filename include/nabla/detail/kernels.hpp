@@ -37,7 +37,8 @@ inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
 // time for a small product, whose short loops pay for fixed bounds and unrolling; for a larger one
 // passed at run time, so that the shapes of a network share copies of the kernel. Only A's row
 // stride K stays fixed where A is read by rows: with it at run time, each of a tile's rows needs a
-// pointer register of its own, and g++ spilled the accumulators (W's batch step ran 9 % slower).
+// pointer register of its own, and g++ spilled the accumulators (W's batch step ran 9 % slower in
+// an A/B run of scripts/compare_benchmarks.sh against that variant).
 template <std::size_t R, std::size_t K, std::size_t C> struct fixed_shape {
     static constexpr std::size_t rows = R, inner = K, columns = C;
 };
@@ -222,7 +223,8 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
 // Rows × Vectors × K multiply-adds, so a call costs nothing beside it, and inlining one copy per band
 // made the minibatch training units a sixth slower to compile (M: 18.2 → 15.5 G g++ instructions).
 // Shape (above) carries R, K and C: a larger product's tiles are shared by every layer whose tile
-// shape and A row stride match (M's training unit: 13.1 → 11.8 G g++ instructions).
+// shape and A row stride match (the training units' g++ instructions before and after: the
+// compile-time paragraph of docs/benchmarks-notes.md).
 template <class T, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store, class Shape>
 NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape shape, std::size_t i0, std::size_t j0,
                                        Store& store) noexcept {
@@ -289,11 +291,15 @@ inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept
         }
 }
 
-// out (columns × rows) = inᵀ for in rows × columns, both row-major. Sized at run time and out of
-// line: inlined with its sizes fixed, g++ unrolled it into hundreds of scalar moves per product.
-template <class T> NABLA_SHARED_KERNEL void transpose(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
+// out (columns × rows) = inᵀ for in rows × columns, both row-major. The shared copy is for more
+// than a few dozen values: inlined with its sizes fixed, g++ unrolled it into hundreds of scalar
+// moves per product; for a few dozen (T's) the call would cost more than the copy.
+template <class T> inline void transpose_inline(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < columns; ++j) out[j * rows + i] = in[i * columns + j];
+}
+template <class T> NABLA_SHARED_KERNEL void transpose(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
+    transpose_inline(out, in, rows, columns);
 }
 
 // Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile, vector and
@@ -327,14 +333,9 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noex
         }
     } else if constexpr (TransposeB) {
         // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
-        // A few dozen values (T's) are copied inline: there the call would cost more than the copy.
         T stored[K * C];
-        if constexpr (K * C <= 128) {
-            for (std::size_t j = 0; j < C; ++j)
-                for (std::size_t k = 0; k < K; ++k) stored[k * C + j] = b[j * K + k];
-        } else {
-            transpose(stored, b, C, K);
-        }
+        if constexpr (K * C <= 128) transpose_inline(stored, b, C, K);
+        else transpose(stored, b, C, K);
         multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
     } else if constexpr (C == 1 && TransposeA) {
         // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.

@@ -172,8 +172,8 @@ bits_of<T> vector_write(T* t, const Gradient& g, std::size_t rows, std::size_t c
 // One tensor's pass of optimizer::sweep (rows × columns of θ, its gradient and the method's
 // state): computes every new parameter and state value; Write stores them and tracks the largest
 // change, otherwise only finiteness is checked. Out of line and sized at run time, so that a
-// network compiles one copy per pass and rule instead of one per tensor (M's training unit:
-// 14.4 → 13.5 G g++ instructions); the loops run as fast with their bounds in registers.
+// network compiles one copy per pass and rule instead of one per tensor (see the compile-time
+// paragraph of docs/benchmarks-notes.md); the loops run as fast with their bounds in registers.
 template <bool Write, class T, std::size_t States, class Gradient, class Rule>
 NABLA_SHARED_KERNEL sweep_result<T> sweep_tensor(T* t, const Gradient& g, std::size_t rows, std::size_t columns,
                                                T scale, const Rule& rule, std::array<T*, States> state) noexcept {
