@@ -361,12 +361,12 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
     }
 }
 
-TEMPLATE_TEST_CASE("a full batch sums its samples' gradients: batches of 32 as products, then the rest", "[training]", float,
+TEMPLATE_TEST_CASE("a full batch sums its samples' gradients: batches of 32 as products, the last one short", "[training]", float,
                    double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<5>, nabla::dense<9, nabla::tanh>, nabla::dense<3, nabla::identity>>;
     testing::random_source random{21};
-    std::vector<nabla::sample<net_t>> data(70); // two products of 32 columns, then six samples
+    std::vector<nabla::sample<net_t>> data(70); // two products of 32 columns, then one of six used columns
     for (auto& s : data) {
         testing::fill(s.x, random);
         testing::fill(s.y, random);

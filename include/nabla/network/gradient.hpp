@@ -85,12 +85,29 @@ constexpr auto gradient(const N& net, L loss, const X& x, const Y& y_hat) noexce
 
 namespace detail {
 
-// total += ∇C at (x, y_hat): each gradient product adds into total as it is formed, so that a sum
-// over a minibatch's parts needs no gradient-sized temporary, and its passes are compiled once.
+// total += ∇C at (x, y_hat), over the first `used` columns of a batch: each gradient product adds
+// into total as it is formed, so that a sum over a minibatch's parts needs no gradient-sized
+// temporary, and its passes are compiled once. A column past `used` gets δ^l = 0 in every layer, so
+// its share of every product, δ^l (a^{l-1})ᵀ, is an exact zero (its a^{l-1} being finite when it
+// repeats a counted sample): a short last batch runs the batch's passes instead of compiling the
+// one-sample passes too.
 template <class N, class L, class X, class Y>
-constexpr void add_gradient(typename N::parameters_type& total, const N& net, L loss, const X& x, const Y& y_hat) noexcept {
-    with_tape_and_deltas(net, loss, x, y_hat,
-                         [&](const auto& tape, const auto& delta) { gradient_into(total, tape, delta, add_results{}); });
+constexpr void add_gradient(typename N::parameters_type& total, const N& net, L loss, const X& x, const Y& y_hat,
+                            std::size_t used = X::column_count) noexcept {
+    with_tape(net, loss, x, y_hat, [&](const auto& tape) {
+        auto delta = backward(net, tape, loss, y_hat);
+        constexpr std::size_t C = X::column_count;
+        if (used < C) {
+            [&]<std::size_t... l>(std::index_sequence<l...>) {
+                const auto clear = [&](auto& d) {
+                    for (std::size_t i = 0; i < d.row_count; ++i)
+                        for (std::size_t j = used; j < C; ++j) d.data()[i * C + j] = 0;
+                };
+                (clear(delta.template at<l + 1>()), ...);
+            }(std::make_index_sequence<N::depth>{});
+        }
+        gradient_into(total, tape, delta, add_results{});
+    });
 }
 
 } // namespace detail

@@ -17,13 +17,15 @@ struct per_sample final {
     std::optional<std::uint64_t> shuffle_seed{};
 };
 
-// One update per epoch, with the gradient of C over all samples.   nabla::full_batch{}
+// One update per epoch, with the gradient of C over all samples (as minibatch<32>'s products, each
+// batch's gradient added to the sum).   nabla::full_batch{}
 struct full_batch final {
     nabla::reduction reduction = nabla::reduction::mean;
 };
 
 // One update per B samples (the last batch of an epoch may be smaller), computed as matrix–matrix
-// products on a batch matrix.   nabla::minibatch<32>{.shuffle_seed = 1}
+// products on a batch matrix; a shorter last batch runs as a whole one, its unused columns left out
+// of the gradient.   nabla::minibatch<32>{.shuffle_seed = 1}
 template <std::size_t B> struct minibatch final {
     static_assert(B > 0, "minibatch<B> needs B > 0");
     static constexpr std::size_t batch_size = B;

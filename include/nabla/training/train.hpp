@@ -80,29 +80,29 @@ private:
     index_permutation permutation_;
 };
 
-// ∇ of Σ C over the samples order(first), …, order(first + count - 1): Batch columns at a time
-// as matrix products, the rest one sample at a time.
+// ∇ of Σ C over the samples order(first), …, order(first + count - 1): Batch columns at a time as
+// matrix products. A last, shorter batch fills its empty columns with copies of its last sample,
+// which add_gradient leaves out of the sum.
 template <std::size_t Batch, class N, class S, class L>
 constexpr typename N::parameters_type batch_gradient(const N& net, const S* samples, const epoch_order& order,
                                                      std::size_t first, std::size_t count, L loss) noexcept {
     using T = typename N::value_type;
     typename N::parameters_type total;
-    std::size_t done = 0;
-    if constexpr (Batch > 1) {
-        for (; done + Batch <= count; done += Batch) {
+    for (std::size_t done = 0; done < count; done += Batch) {
+        const std::size_t used = count - done < Batch ? count - done : Batch;
+        if constexpr (Batch == 1) {
+            const S& s = samples[order(first + done)];
+            add_gradient(total, net, loss, s.x, s.y);
+        } else {
             matrix<T, N::input_size, Batch> X;
             matrix<T, N::output_size, Batch> Y;
             for (std::size_t j = 0; j < Batch; ++j) {
-                const S& s = samples[order(first + done + j)];
+                const S& s = samples[order(first + done + (j < used ? j : used - 1))];
                 for (std::size_t i = 0; i < N::input_size; ++i) X(i, j) = s.x[i];
                 for (std::size_t i = 0; i < N::output_size; ++i) Y(i, j) = s.y[i];
             }
-            add_gradient(total, net, loss, X, Y);
+            add_gradient(total, net, loss, X, Y, used);
         }
-    }
-    for (; done < count; ++done) {
-        const S& s = samples[order(first + done)];
-        add_gradient(total, net, loss, s.x, s.y);
     }
     return total;
 }
