@@ -229,8 +229,15 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
         CHECK(edge == before);
         CHECK_FALSE(opt.step(edge, g, outwards).applied); // stored gradient
         CHECK(edge == before);
+        // Inwards, the bounds still cannot vouch (|b³_0| is past a quarter of the range): the
+        // fused step checks the step exactly, then takes it.
+        net_t fused = edge;
+        nabla::optimizer<net_t, nabla::sgd> checked{method};
+        const auto r = checked.step(fused, loss, x, y_hat, -outwards);
+        CHECK(r.applied);
         CHECK(opt.step(edge, g, -outwards).applied);
         CHECK(edge.template b<3>()[0] < std::numeric_limits<T>::max());
+        CHECK(alike_to_roundings(fused, edge));
     }
     SECTION("a small step past the largest parameter changes nothing, on a batch") {
         const nabla::sgd method{.learning_rate = 0.25};

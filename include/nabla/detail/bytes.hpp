@@ -20,6 +20,8 @@ template <class U> constexpr void to_little_endian(U value, std::byte* p) noexce
 }
 
 template <class T> using bits_of = std::conditional_t<sizeof(T) == 4, std::uint32_t, std::uint64_t>;
+// The exponent field of an IEEE float or double: the bits of +inf, below those of every NaN.
+template <class T> inline constexpr bits_of<T> exponent_bits = sizeof(T) == 4 ? bits_of<T>{0x7f800000u} : static_cast<bits_of<T>>(0x7ff0000000000000ull);
 
 // A cursor over a byte span that never reads past its end.
 class byte_reader {

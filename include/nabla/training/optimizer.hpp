@@ -88,8 +88,6 @@ template <class Tape, class Deltas> struct sample_gradients {
     }
 };
 
-// The exponent field of an IEEE float or double.
-template <class T> inline constexpr bits_of<T> exponent_bits = sizeof(T) == 4 ? bits_of<T>{0x7f800000u} : static_cast<bits_of<T>>(0x7ff0000000000000ull);
 
 template <class T> struct sweep_result {
     bool finite = true;
@@ -262,11 +260,7 @@ public:
                 detail::parameter_magnitudes<value_type, N::depth> seen;
                 return detail::with_tape(
                     net, loss, x, y_hat,
-                    [&](const auto& tape) {
-                        step_result result;
-                        if (fused_step<L>(net, tape, seen, y_hat, scale, result)) return result;
-                        return unfused_rarely(net, tape, loss, y_hat, scale);
-                    },
+                    [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); },
                     seen);
             }
         }
@@ -307,13 +301,6 @@ private:
         if constexpr (Tape::input_type::is_vector) return apply(net, detail::sample_gradients<const Tape, const Deltas>{tape, delta}, scale);
         else return step(net, gradient(tape, delta), scale);
     }
-    // The same where the fused step could not vouch for a step: out of line, so that the path
-    // taken keeps its code small (and a deep network's training loop compiles faster).
-    template <class Tape, class L, class Y>
-    [[gnu::noinline, gnu::cold]] step_result unfused_rarely(N& net, const Tape& tape, L loss, const Y& y_hat,
-                                                            value_type scale) noexcept {
-        return unfused_step(net, tape, loss, y_hat, scale);
-    }
     // The batch step with its gradient stored, where the fused one could not vouch: ∇C is formed
     // here, so that the path taken keeps no gradient-sized object in its stack frame.
     template <class Tape, class Deltas>
@@ -343,20 +330,24 @@ private:
         return true;
     }
 
-    // The fused one-sample step; false, with nothing changed, when the bounds do not vouch for it.
+    // The fused one-sample step. Where the bounds cannot vouch for it, a pass that only reads
+    // checks it exactly first (every new θ finite, computed as the writing pass computes it).
     template <class L, class Tape, class Seen, class Y>
-    bool fused_step(N& net, const Tape& tape, const Seen& seen, const Y& y_hat, value_type scale, step_result& result) noexcept {
+    step_result fused_step(N& net, const Tape& tape, const Seen& seen, const Y& y_hat, value_type scale) noexcept {
         using sigma = typename N::template layer<N::depth>::activation;
         vector<value_type, N::output_size> delta;
         detail::output_delta<L, sigma>(tape.template z<N::depth>(), tape.template a<N::depth>(), y_hat, delta);
         detail::hidden_slopes<N> slopes;
         const auto vouch = [&](const rule_type& rule) {
-            return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes);
+            return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes) ||
+                   detail::step_is_finite<N::depth>(net, tape, slopes, delta.data(), scale, rule);
         };
         const auto write = [&](const rule_type& rule) {
             return detail::update_layers<N::depth>(net, tape, slopes, delta.data(), scale, rule);
         };
-        return fused(vouch, write, result);
+        step_result result;
+        if (!fused(vouch, write, result)) return {false, 0};
+        return result;
     }
 
     using bits = detail::bits_of<value_type>;

@@ -187,4 +187,47 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hi
     }
 }
 
+// The exact check of a step the bounds could not vouch for: every new b_i and W_ij of a layer
+// (rows × columns) computed as update_rows computes them, but not stored, and with g given, also
+// g = Wᵀ δ summed in update_rows' order. Returns the largest new |θ| as bits: at or above
+// exponent_bits<T> if any is infinite or NaN (so is it if δ or a is, or the rule's product
+// overflows). Sized at run time, since the check is rarely run: one copy per rule.
+template <class T, class Rule>
+NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T* delta, const T* a, std::size_t rows,
+                                                 std::size_t columns, T scale, const Rule& rule, T* g) noexcept {
+    largest_seen<T> largest;
+    if (g != nullptr)
+        for (std::size_t j = 0; j < columns; ++j) g[j] = 0;
+    for (std::size_t i = 0; i < rows; ++i) {
+        const T d = delta[i], scaled = scale * d;
+        largest(rule(b[i], scale * d, static_cast<T*>(nullptr)));
+        const T* row = W + i * columns;
+        for (std::size_t j = 0; j < columns; ++j) largest(rule(row[j], scaled * a[j], static_cast<T*>(nullptr)));
+        if (g != nullptr)
+            for (std::size_t j = 0; j < columns; ++j) g[j] += d * row[j];
+    }
+    return largest.value_bits();
+}
+
+// Layer l of the check, then the layers below, with update_layers' δ chain: whether every new
+// parameter of the step would be finite.
+template <std::size_t l, class P, class Tape, class Rule>
+bool step_is_finite(const P& net, const Tape& tape, const hidden_slopes<P>& slopes, const typename P::value_type* delta,
+                    typename P::value_type scale, const Rule& rule) noexcept {
+    using T = typename P::value_type;
+    constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
+    const T* W = net.template W<l>().data();
+    const T* b = net.template b<l>().data();
+    const T* a = tape.template a<l - 1>().data();
+    if constexpr (l == 1) {
+        return largest_new_value(W, b, delta, a, rows, columns, scale, rule, static_cast<T*>(nullptr)) < exponent_bits<T>;
+    } else {
+        T below[columns];
+        if (!(largest_new_value(W, b, delta, a, rows, columns, scale, rule, below) < exponent_bits<T>)) return false;
+        const T* slope = slopes.template at<l - 1>();
+        for (std::size_t j = 0; j < columns; ++j) below[j] *= slope[j];
+        return step_is_finite<l - 1>(net, tape, slopes, below, scale, rule);
+    }
+}
+
 } // namespace nabla::detail
