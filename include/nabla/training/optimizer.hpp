@@ -172,9 +172,10 @@ bits_of<T> vector_write(T* t, const Gradient& g, std::size_t rows, std::size_t c
 // change, otherwise only finiteness is checked. Out of line and sized at run time, so that a
 // network compiles one copy per pass and rule instead of one per tensor (see the compile-time
 // paragraph of docs/benchmarks-notes.md); the loops run as fast with their bounds in registers.
+// During constant evaluation, only the scalar loop runs.
 template <bool Write, class T, std::size_t States, class Gradient, class Rule>
-NABLA_SHARED_KERNEL sweep_result<T> sweep_tensor(T* t, const Gradient& g, std::size_t rows, std::size_t columns,
-                                               T scale, const Rule& rule, std::array<T*, States> state) noexcept {
+NABLA_SHARED_KERNEL constexpr sweep_result<T> sweep_tensor(T* t, const Gradient& g, std::size_t rows, std::size_t columns,
+                                                         T scale, const Rule& rule, std::array<T*, States> state) noexcept {
     using bits = bits_of<T>;
     constexpr bits exponent = exponent_bits<T>;
     sweep_result<T> result;
@@ -183,7 +184,7 @@ NABLA_SHARED_KERNEL sweep_result<T> sweep_tensor(T* t, const Gradient& g, std::s
     // quarter of the range means no sum past it. For one sample the bound comes from δ and a
     // alone, so the check reads W once instead of forming δ aᵀ twice.
     if constexpr (!Write && bounded_rule<Rule>) {
-        if (change_is_safe<T>(rule, scale, g.largest(rows, columns)) &&
+        if (!std::is_constant_evaluated() && change_is_safe<T>(rule, scale, g.largest(rows, columns)) &&
             double(largest_magnitude(t, rows * columns)) < quarter_range<T>)
             return result;
     }
@@ -195,9 +196,11 @@ NABLA_SHARED_KERNEL sweep_result<T> sweep_tensor(T* t, const Gradient& g, std::s
     // below spends more on reducing its flags than on the arithmetic. (The writing pass was tried
     // the same way and was slower than g++'s vectorisation of the loop below.)
     if constexpr (vector_rule<Rule, T>) {
-        if constexpr (Write) result.largest = vector_write(t, g, rows, columns, scale, rule, state);
-        else result.finite = finite_vector_check(t, g, rows, columns, scale, rule, state);
-        return result;
+        if (!std::is_constant_evaluated()) {
+            if constexpr (Write) result.largest = vector_write(t, g, rows, columns, scale, rule, state);
+            else result.finite = finite_vector_check(t, g, rows, columns, scale, rule, state);
+            return result;
+        }
     }
     bits non_finite = 0; // non-zero once a value's exponent bits are all ones (inf, NaN)
     bits largest = 0;
@@ -350,7 +353,6 @@ private:
         return result;
     }
 
-    using bits = detail::bits_of<value_type>;
     using sweep_result = detail::sweep_result<value_type>;
 
     template <class Gradients> constexpr step_result apply(parameters_type& net, const Gradients& grad, value_type scale) noexcept {
@@ -366,38 +368,14 @@ private:
         return {true, static_cast<double>(std::bit_cast<value_type>(written.largest))};
     }
 
-    // Every tensor's pass (detail::sweep_tensor); in constant evaluation, the same arithmetic in
-    // plain loops.
+    // Every tensor's pass (detail::sweep_tensor).
     template <bool Write, class Gradients, class Rule>
     constexpr sweep_result sweep(parameters_type& net, const Gradients& grad, value_type scale, const Rule& rule) noexcept {
         sweep_result result;
         const auto tensor = [&](auto& theta, const auto& g, auto&... state) {
-            constexpr std::size_t rows = std::remove_cvref_t<decltype(theta)>::row_count;
-            constexpr std::size_t columns = std::remove_cvref_t<decltype(theta)>::column_count;
-            value_type* t = theta.data();
-            if (!std::is_constant_evaluated()) {
-                result.add(detail::sweep_tensor<Write>(t, g, rows, columns, scale, rule,
-                                                       std::array<value_type*, sizeof...(state)>{state.data()...}));
-                return;
-            }
-            constexpr bits exponent = detail::exponent_bits<value_type>;
-            for (std::size_t at = 0; at < rows * columns; ++at) {
-                value_type s[Method::state_count + 1] = {state.data()[at]...};
-                const value_type next = rule(t[at], scale * g(at / columns, at % columns), s);
-                if constexpr (Write) {
-                    const bits change = std::bit_cast<bits>(next > t[at] ? next - t[at] : t[at] - next);
-                    result.largest = change > result.largest ? change : result.largest;
-                    t[at] = next;
-                    [&]<std::size_t... k>(std::index_sequence<k...>) {
-                        ((state.data()[at] = s[k]), ...);
-                    }(std::make_index_sequence<sizeof...(state)>{});
-                } else {
-                    result.finite &= (std::bit_cast<bits>(next) & exponent) != exponent;
-                    [&]<std::size_t... k>(std::index_sequence<k...>) {
-                        ((result.finite &= (std::bit_cast<bits>(s[k]) & exponent) != exponent), ...);
-                    }(std::make_index_sequence<sizeof...(state)>{});
-                }
-            }
+            using Theta = std::remove_cvref_t<decltype(theta)>;
+            result.add(detail::sweep_tensor<Write>(theta.data(), g, Theta::row_count, Theta::column_count, scale, rule,
+                                                   std::array<value_type*, sizeof...(state)>{state.data()...}));
         };
         const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
             [&]<std::size_t... k>(std::index_sequence<k...>) {
