@@ -49,8 +49,8 @@ template <class T> struct stored_tensor_gradient {
     std::size_t columns;
     constexpr T operator()(std::size_t i, std::size_t j) const noexcept { return g[i * columns + j]; }
     typename simd<T>::type vector(std::size_t i, std::size_t j) const noexcept { return simd<T>::load(g + i * columns + j); }
-    // max |g_ij|; +inf or NaN if any is not finite.
-    double largest(std::size_t rows, std::size_t) const noexcept { return double(largest_magnitude(g, rows * columns)); }
+    // max |g_ij| over rows × width coefficients (width = columns); +inf or NaN if any is not finite.
+    double largest(std::size_t rows, std::size_t width) const noexcept { return double(largest_magnitude(g, rows * width)); }
 };
 template <class T> struct outer_gradient {
     static constexpr bool contiguous = false;
