@@ -67,20 +67,14 @@ constexpr auto with_tape(const N& net, L, const X& x, const Y&, F f, Seen&... se
     }
 }
 
-// The forward and the backward pass at (x, y_hat), then f(tape, delta).
-template <class N, class L, class X, class Y, class F>
-constexpr auto with_tape_and_deltas(const N& net, L loss, const X& x, const Y& y_hat, F f) noexcept {
-    return with_tape(net, loss, x, y_hat, [&](const auto& tape) { return f(tape, backward(net, tape, loss, y_hat)); });
-}
-
 } // namespace detail
 
 // forward, backward and gradient in one call: ∇C(θ) at sample (x, y_hat) or summed over a batch.
 //   auto grad = nabla::gradient(net, nabla::squared_error{}, x, y_hat);
 template <class N, class L, class X, class Y>
 constexpr auto gradient(const N& net, L loss, const X& x, const Y& y_hat) noexcept {
-    return detail::with_tape_and_deltas(net, loss, x, y_hat,
-                                        [](const auto& tape, const auto& delta) { return gradient(tape, delta); });
+    return detail::with_tape(net, loss, x, y_hat,
+                             [&](const auto& tape) { return gradient(tape, backward(net, tape, loss, y_hat)); });
 }
 
 namespace detail {

@@ -343,10 +343,10 @@ private:
         detail::hidden_slopes<N> slopes;
         const auto vouch = [&](const rule_type& rule) {
             return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes) ||
-                   detail::step_is_finite<N::depth>(net, tape, slopes, delta.data(), scale, rule);
+                   detail::step_is_finite(net, tape, slopes, delta.data(), scale, rule);
         };
         const auto write = [&](const rule_type& rule) {
-            return detail::update_layers<N::depth>(net, tape, slopes, delta.data(), scale, rule);
+            return detail::update_layers(net, tape, slopes, delta.data(), scale, rule);
         };
         step_result result;
         if (!fused(vouch, write, result)) return {false, 0};

@@ -159,32 +159,45 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
     return ok;
 }
 
-// Layer l of the fused pass, then the layers below: b^l and W^l updated, δ^{l-1} formed from the
-// old W^l. Returns the largest |Δθ| as bits.
-template <std::size_t l, class P, class Tape, class Rule>
+// The fused pass's walk from layer l down to layer 1: layer(l, δ^l, g) handles W^l and b^l and,
+// above layer 1, stores g = (W^l)ᵀ δ^l, formed from the old W^l; then δ^{l-1} = σ'(z^{l-1}) ⊙ g.
+// Returns the largest of the layers' results (bits of non-negative floats, which order as their
+// values). The update and its exact check are the two kinds of layer.
+template <std::size_t l, class P, class Layer>
+bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, const typename P::value_type* delta,
+                                                const Layer& layer) noexcept {
+    using T = typename P::value_type;
+    using bits = bits_of<T>;
+    if constexpr (l == 1) {
+        return layer(std::integral_constant<std::size_t, 1>{}, delta, static_cast<T*>(nullptr));
+    } else {
+        constexpr std::size_t below_size = P::sizes[l - 1];
+        T below[below_size];
+        const bits here = layer(std::integral_constant<std::size_t, l>{}, delta, below);
+        const T* slope = slopes.template at<l - 1>();
+        for (std::size_t j = 0; j < below_size; ++j) below[j] *= slope[j];
+        const bits rest = down_the_layers<l - 1>(slopes, below, layer);
+        return rest > here ? rest : here;
+    }
+}
+
+// The fused pass: every layer's b^l and W^l updated, top down, δ^{l-1} formed from the old W^l.
+// Returns the largest |Δθ| as bits.
+template <class P, class Tape, class Rule>
 bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hidden_slopes<P>& slopes,
                                               const typename P::value_type* delta, typename P::value_type scale,
                                               const Rule& rule) noexcept {
     using T = typename P::value_type;
     using bits = bits_of<T>;
-    constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
-    update_in_place<T, Rule> bias{rule, scale};
-    bias.template apply<rows>(net.template b<l>().data(), delta);
-    const T* a = tape.template a<l - 1>().data();
-    T* W = net.template W<l>().data();
-    const bits here = bias.changes.value_bits();
-    if constexpr (l == 1) {
-        const bits change = update_rows<T, rows, columns, false>(W, delta, a, scale, rule, static_cast<T*>(nullptr));
+    return down_the_layers<P::depth>(slopes, delta, [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
+        constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
+        update_in_place<T, Rule> bias{rule, scale};
+        bias.template apply<rows>(net.template b<l>().data(), d);
+        const bits here = bias.changes.value_bits();
+        const bits change =
+            update_rows<T, rows, columns, (l > 1)>(net.template W<l>().data(), d, tape.template a<l - 1>().data(), scale, rule, below);
         return change > here ? change : here;
-    } else {
-        T below[columns];
-        const bits change = update_rows<T, rows, columns, true>(W, delta, a, scale, rule, below);
-        const T* slope = slopes.template at<l - 1>();
-        for (std::size_t j = 0; j < columns; ++j) below[j] *= slope[j];
-        const bits rest = update_layers<l - 1>(net, tape, slopes, below, scale, rule);
-        const bits largest = change > here ? change : here;
-        return rest > largest ? rest : largest;
-    }
+    });
 }
 
 // The exact check of a step the bounds could not vouch for: every new b_i and W_ij of a layer
@@ -200,7 +213,7 @@ NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T
         for (std::size_t j = 0; j < columns; ++j) g[j] = 0;
     for (std::size_t i = 0; i < rows; ++i) {
         const T d = delta[i], scaled = scale * d;
-        largest(rule(b[i], scale * d, static_cast<T*>(nullptr)));
+        largest(rule(b[i], scaled, static_cast<T*>(nullptr)));
         const T* row = W + i * columns;
         for (std::size_t j = 0; j < columns; ++j) largest(rule(row[j], scaled * a[j], static_cast<T*>(nullptr)));
         if (g != nullptr)
@@ -209,25 +222,18 @@ NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T
     return largest.value_bits();
 }
 
-// Layer l of the check, then the layers below, with update_layers' δ chain: whether every new
-// parameter of the step would be finite.
-template <std::size_t l, class P, class Tape, class Rule>
+// The exact check: the fused pass's walk with largest_new_value for each layer, so the same δ
+// chain; whether every new parameter of the step would be finite. (A layer past a non-finite one
+// still runs: the check is rarely needed, and its δ is then NaN or infinite, which changes nothing.)
+template <class P, class Tape, class Rule>
 bool step_is_finite(const P& net, const Tape& tape, const hidden_slopes<P>& slopes, const typename P::value_type* delta,
                     typename P::value_type scale, const Rule& rule) noexcept {
     using T = typename P::value_type;
-    constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
-    const T* W = net.template W<l>().data();
-    const T* b = net.template b<l>().data();
-    const T* a = tape.template a<l - 1>().data();
-    if constexpr (l == 1) {
-        return largest_new_value(W, b, delta, a, rows, columns, scale, rule, static_cast<T*>(nullptr)) < exponent_bits<T>;
-    } else {
-        T below[columns];
-        if (!(largest_new_value(W, b, delta, a, rows, columns, scale, rule, below) < exponent_bits<T>)) return false;
-        const T* slope = slopes.template at<l - 1>();
-        for (std::size_t j = 0; j < columns; ++j) below[j] *= slope[j];
-        return step_is_finite<l - 1>(net, tape, slopes, below, scale, rule);
-    }
+    const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
+        return largest_new_value(net.template W<l>().data(), net.template b<l>().data(), d, tape.template a<l - 1>().data(),
+                                 P::sizes[l], P::sizes[l - 1], scale, rule, below);
+    };
+    return down_the_layers<P::depth>(slopes, delta, layer) < exponent_bits<T>;
 }
 
 } // namespace nabla::detail
