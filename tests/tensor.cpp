@@ -207,6 +207,13 @@ template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kerne
     check("A Bᵀ");
     nabla::detail::multiply<T, R, K, C, true, true>(out, a_transposed, b_transposed);
     check("Aᵀ Bᵀ");
+    // out += A B (a minibatch's gradient summed over its parts): the same kernels with add_results.
+    for (std::size_t k = 0; k < R * C; ++k) {
+        out[k] = static_cast<T>(random.uniform(-1, 1));
+        expected[k] += static_cast<double>(out[k]);
+    }
+    nabla::detail::multiply<T, R, K, C, false, false>(out, a, b, nabla::detail::add_results{});
+    check("out + A B");
 }
 
 } // namespace
@@ -228,5 +235,5 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 10, 64, 32>(9);
     check_kernel<T, 256, 256, 1>(10);
     check_kernel<T, 5, 1, 40>(11);
-    check_kernel<T, 3, 8, 16>(12); // A Bᵀ with B's 128 values transposed inline
+    check_kernel<T, 3, 4, 16>(12); // A Bᵀ with B's 64 values transposed inline
 }
