@@ -237,3 +237,21 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 5, 1, 40>(11);
     check_kernel<T, 3, 4, 16>(12); // A Bᵀ with B's 64 values transposed inline
 }
+
+// detail::transpose: whole register blocks (16 × 16 floats with AVX-512, 4 × 4 with SSE) and the
+// edges around them, exactly.
+TEMPLATE_TEST_CASE("the transposition kernel moves every coefficient to its place", "[tensor]", float, double) {
+    using T = TestType;
+    const auto check = [](std::size_t rows, std::size_t columns) {
+        std::vector<T> in(rows * columns), out(rows * columns, T(-1));
+        for (std::size_t k = 0; k < in.size(); ++k) in[k] = static_cast<T>(k);
+        nabla::detail::transpose(out.data(), in.data(), rows, columns);
+        std::size_t wrong = 0;
+        for (std::size_t i = 0; i < rows; ++i)
+            for (std::size_t j = 0; j < columns; ++j) wrong += out[j * rows + i] != in[i * columns + j];
+        INFO(rows << " x " << columns);
+        CHECK(wrong == 0);
+    };
+    for (const std::size_t rows : {1, 3, 4, 8, 16, 17, 33, 64, 256})
+        for (const std::size_t columns : {1, 5, 8, 16, 31, 32, 48}) check(rows, columns);
+}

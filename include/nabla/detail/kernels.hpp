@@ -291,15 +291,51 @@ inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept
         }
 }
 
-// out (columns × rows) = inᵀ for in rows × columns, both row-major. The shared copy is for more
-// than a few dozen values: inlined with its sizes fixed, g++ unrolled it into hundreds of scalar
-// moves per product; for a few dozen (T's) the call would cost more than the copy.
+// out (columns × rows) = inᵀ for in rows × columns, both row-major. For a few dozen values (T's)
+// a plain loop, inline: the call would cost more than the copy.
 template <class T> inline void transpose_inline(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
     for (std::size_t i = 0; i < rows; ++i)
         for (std::size_t j = 0; j < columns; ++j) out[j * rows + i] = in[i * columns + j];
 }
+
+// N × N blocks (N = lanes) transposed in registers: each round pairs rows i and i + N/2 and
+// interleaves them, x[2i] from their lower halves and x[2i+1] from their upper ones. That moves a
+// coefficient's row bits down one place into its column bits, so log2 N rounds swap the two.
+template <class T> struct block_transpose {
+    using S = simd<T>;
+    using V = typename S::type;
+    static constexpr std::size_t N = S::lanes;
+    template <std::size_t half, std::size_t... p> static V interleave(const V& x, const V& y, std::index_sequence<p...>) noexcept {
+        return __builtin_shufflevector(x, y, static_cast<int>((p % 2) * N + p / 2 + half)...);
+    }
+    template <std::size_t round = 1> static void apply(V* x) noexcept {
+        if constexpr (round < N) {
+            V y[N];
+            for (std::size_t i = 0; i < N / 2; ++i) {
+                y[2 * i] = interleave<0>(x[i], x[i + N / 2], std::make_index_sequence<N>{});
+                y[2 * i + 1] = interleave<N / 2>(x[i], x[i + N / 2], std::make_index_sequence<N>{});
+            }
+            for (std::size_t i = 0; i < N; ++i) x[i] = y[i];
+            apply<round * 2>(x);
+        }
+    }
+};
+
+// The shared copy, for more: whole blocks in registers (one coefficient at a time, the stores'
+// stride of a whole row made M's batch step spend a fifth of its time here), the edges by the loop.
 template <class T> NABLA_SHARED_KERNEL void transpose(T* out, const T* in, std::size_t rows, std::size_t columns) noexcept {
-    transpose_inline(out, in, rows, columns);
+    using S = simd<T>;
+    constexpr std::size_t N = S::lanes;
+    const std::size_t block_rows = rows / N * N, block_columns = columns / N * N;
+    for (std::size_t i = 0; i < block_rows; i += N)
+        for (std::size_t j = 0; j < block_columns; j += N) {
+            typename S::type x[N];
+            for (std::size_t r = 0; r < N; ++r) x[r] = S::load(in + (i + r) * columns + j);
+            block_transpose<T>::apply(x);
+            for (std::size_t r = 0; r < N; ++r) S::store(out + (j + r) * rows + i, x[r]);
+        }
+    for (std::size_t i = 0; i < rows; ++i)
+        for (std::size_t j = i < block_rows ? block_columns : 0; j < columns; ++j) out[j * rows + i] = in[i * columns + j];
 }
 
 // Whether multiply<T, R, K, C, ...> hands its results to store as vectors (the tile, vector and
