@@ -73,10 +73,14 @@ struct lone_value {
 };
 
 // e^x: x = n ln 2 + r with |r| <= ln 2 / 2, e^r by Cephes' degree-7 polynomial (relative error
-// below 2e-7), then 2^n built in the exponent field. 2^n is applied in two halves, so results in the
-// subnormal range round once, and results past FLT_MAX become +inf as they should. NaN passes
-// through every step (the clamps keep it), so it needs no case of its own.
-template <class Pick = by_masks, bool PredictedClamps = false> constexpr float exp_approximation(float x) noexcept {
+// below 2e-7), then 2^n built in the exponent field. exp_reduced stops before 2^n: it returns e^r
+// and n (as the bits of a two's complement integer). NaN passes through every step (the clamps
+// keep it), so it needs no case of its own.
+struct exp_parts {
+    float e_r;
+    std::uint32_t n;
+};
+template <class Pick = by_masks, bool PredictedClamps = false> constexpr exp_parts exp_reduced(float x) noexcept {
     // e^-104 < half the smallest subnormal: 0; e^89 > FLT_MAX: +inf. NaN stays NaN.
     const float clamped = Pick::template at_most<PredictedClamps>(Pick::template at_least<PredictedClamps>(x, -104.f), 89.f);
     // Round to nearest by the 1.5 · 2^23 trick: the sum's last bits are the integer n's, so n
@@ -93,19 +97,39 @@ template <class Pick = by_masks, bool PredictedClamps = false> constexpr float e
     const float middle = 8.3334519073e-3f * r + 4.1665795894e-2f;
     const float low = 1.6666665459e-1f * r + 5.0000001201e-1f;
     const float p = (high * r2 + middle) * r2 + low;
-    const float e_r = p * r2 + r + 1.f;
     // n in [-150, 129] (anything for NaN, whose result stays NaN); unsigned arithmetic, so no
     // pattern overflows.
-    const std::uint32_t k = std::bit_cast<std::uint32_t>(shifted) - 0x4B400000u;
-    const std::uint32_t half = static_cast<std::uint32_t>(static_cast<std::int32_t>(k) >> 1);
+    return {p * r2 + r + 1.f, std::bit_cast<std::uint32_t>(shifted) - 0x4B400000u};
+}
+// 2^n is applied in two halves, so results in the subnormal range round once, and results past
+// FLT_MAX become +inf as they should.
+template <class Pick = by_masks, bool PredictedClamps = false> constexpr float exp_approximation(float x) noexcept {
+    const exp_parts e = exp_reduced<Pick, PredictedClamps>(x);
+    const std::uint32_t half = static_cast<std::uint32_t>(static_cast<std::int32_t>(e.n) >> 1);
     const float scale_a = std::bit_cast<float>((half + 127u) << 23);
-    const float scale_b = std::bit_cast<float>((k - half + 127u) << 23);
-    return e_r * scale_a * scale_b;
+    const float scale_b = std::bit_cast<float>((e.n - half + 127u) << 23);
+    return e.e_r * scale_a * scale_b;
 }
 
 // σ(x) from e = e^{-|x|} <= 1: 1 / (1 + e) for x >= 0 and e / (1 + e) below, so neither side
-// overflows and tiny results keep their precision.
+// overflows and tiny results keep their precision. A value computed alone takes a shorter chain
+// to the same result: for n >= -125, e = e^r · 2^n is exact with 2^n in one factor, so 1 + e
+// is one fused multiply-add on e^r (its one rounding is the sum's), beside the product e.
 template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) noexcept {
+    if constexpr (std::is_same_v<Pick, lone_value>) {
+        if (!std::is_constant_evaluated()) {
+            const exp_parts parts = exp_reduced<Pick, true>(-Pick::magnitude(x));
+            if (static_cast<std::int32_t>(parts.n) >= -125) [[likely]] {
+                const float scale = std::bit_cast<float>((parts.n + 127u) << 23);
+#if defined(__FMA__)
+                const float denominator = __builtin_fmaf(parts.e_r, scale, 1.f);
+#else
+                const float denominator = 1.f + parts.e_r * scale;
+#endif
+                return (x < 0.f ? parts.e_r * scale : 1.f) / denominator;
+            }
+        }
+    }
     const float e = exp_approximation<Pick, true>(-Pick::magnitude(x));
     const float numerator = Pick::pick(x < 0.f, e, 1.f);
     return numerator / (1.f + e);
