@@ -2,10 +2,6 @@
 // what it found when it goes out of scope.
 #pragma once
 
-#if defined(__SSE__) || defined(__x86_64__)
-#include <xmmintrin.h>
-#endif
-
 namespace nabla {
 
 // While alive, subnormal results are flushed to zero (FTZ) and subnormal inputs read as zero
@@ -28,8 +24,10 @@ private:
 #if defined(__SSE__) || defined(__x86_64__)
     using word = unsigned int;
     static constexpr word mask = 0x8040; // MXCSR: FTZ (bit 15) | DAZ (bit 6)
-    static word read() noexcept { return _mm_getcsr(); }
-    static void write(word w) noexcept { _mm_setcsr(w); }
+    // The compilers' builtins behind _mm_getcsr and _mm_setcsr: <xmmintrin.h> would add some 5,000
+    // lines to every file that includes nabla.
+    static word read() noexcept { return __builtin_ia32_stmxcsr(); }
+    static void write(word w) noexcept { __builtin_ia32_ldmxcsr(w); }
 #elif defined(__aarch64__)
     using word = unsigned long;
     static constexpr word mask = 1ul << 24; // FPCR.FZ: flushes inputs and results
