@@ -12,8 +12,14 @@ namespace nabla {
 //   { nabla::flush_denormals guard; auto y = net(x); }
 class flush_denormals {
 public:
-    flush_denormals() noexcept : previous_(read()) { write(previous_ | mask); }
-    ~flush_denormals() { write(previous_); }
+    flush_denormals() noexcept : previous_(read()) {
+        write(previous_ | mask);
+        memory_barrier();
+    }
+    ~flush_denormals() {
+        memory_barrier();
+        write(previous_);
+    }
     flush_denormals(const flush_denormals&) = delete;
     flush_denormals& operator=(const flush_denormals&) = delete;
 
@@ -21,6 +27,10 @@ public:
     static constexpr bool active() noexcept { return mask != 0; }
 
 private:
+    // The compilers do not order the mode switch against other code: without this, loads (and the
+    // arithmetic on them) could move across it. Arithmetic on values already in registers still
+    // can, which is why the guard documents that it applies to what reads memory under it.
+    static void memory_barrier() noexcept { __asm__ __volatile__("" ::: "memory"); }
 #if defined(__SSE__) || defined(__x86_64__)
     using word = unsigned int;
     static constexpr word mask = 0x8040; // MXCSR: FTZ (bit 15) | DAZ (bit 6)
