@@ -1,6 +1,8 @@
 // Fixed-size tensors and their expressions, against hand-computed results.
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <new>
 #include <type_traits>
@@ -254,4 +256,29 @@ TEMPLATE_TEST_CASE("the transposition kernel moves every coefficient to its plac
     };
     for (const std::size_t rows : {1, 3, 4, 8, 16, 17, 33, 64, 256})
         for (const std::size_t columns : {1, 5, 8, 16, 31, 32, 48}) check(rows, columns);
+}
+
+// detail::largest_magnitude, the bounds' max |x|: the shared loop's four running maxima and its
+// tail, with the largest value, a NaN or an infinity at every position.
+TEMPLATE_TEST_CASE("the largest magnitude is found wherever it is, and a NaN or infinity beats it", "[tensor]", float, double) {
+    using T = TestType;
+    std::size_t wrong = 0;
+    for (const std::size_t n : {1, 5, 16, 63, 64, 65, 127, 128, 200, 1000}) {
+        std::vector<T> x(n);
+        for (std::size_t k = 0; k < n; ++k) x[k] = static_cast<T>(k % 13) * (k % 2 ? T(-1e-3) : T(1e-3));
+        for (std::size_t at = 0; at < n; ++at) {
+            const T kept = x[at];
+            x[at] = T(-5);
+            wrong += nabla::detail::largest_magnitude(x.data(), n) != T(5);
+            x[at] = std::numeric_limits<T>::quiet_NaN();
+            wrong += !std::isnan(nabla::detail::largest_magnitude(x.data(), n));
+            x[at] = -std::numeric_limits<T>::infinity();
+            wrong += nabla::detail::largest_magnitude(x.data(), n) != std::numeric_limits<T>::infinity();
+            x[at] = kept;
+        }
+        T expected = 0;
+        for (const T v : x) expected = std::fabs(v) > expected ? std::fabs(v) : expected;
+        wrong += nabla::detail::largest_magnitude(x.data(), n) != expected;
+    }
+    CHECK(wrong == 0);
 }

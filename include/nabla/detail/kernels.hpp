@@ -140,21 +140,14 @@ template <class T> inline T largest_magnitude_inline(const T* x, std::size_t n) 
 // The shared loop keeps four running maxima: with one, each vector waits for the previous maximum,
 // and a batch step's bounds (which read every W) ran at a vector per cycle.
 template <class T> NABLA_SHARED_KERNEL T largest_magnitude(const T* x, std::size_t n) noexcept {
-    using bits = bits_of<T>;
-    typedef bits V __attribute__((vector_size(simd_bytes)));
-    constexpr std::size_t N = simd_bytes / sizeof(T), ways = 4;
-    V largest[ways]{};
-    const std::size_t whole = n / (ways * N) * (ways * N);
-    for (std::size_t k = 0; k < whole; k += ways * N)
-        for (std::size_t w = 0; w < ways; ++w) {
-            V m;
-            std::memcpy(&m, x + k + w * N, sizeof m);
-            m &= ~bits{} >> 1;
-            largest[w] = m > largest[w] ? m : largest[w];
-        }
-    for (std::size_t w = 1; w < ways; ++w) largest[0] = largest[w] > largest[0] ? largest[w] : largest[0];
-    bits result = std::bit_cast<bits>(largest_magnitude_inline(x + whole, n - whole));
-    for (std::size_t i = 0; i < N; ++i) result = largest[0][i] > result ? largest[0][i] : result;
+    using S = simd<T>;
+    constexpr std::size_t ways = 4, step = ways * S::lanes;
+    largest_seen<T> largest[ways];
+    const std::size_t whole = n / step * step;
+    for (std::size_t k = 0; k < whole; k += step)
+        for (std::size_t w = 0; w < ways; ++w) largest[w](S::load(x + k + w * S::lanes));
+    bits_of<T> result = std::bit_cast<bits_of<T>>(largest_magnitude_inline(x + whole, n - whole));
+    for (const auto& l : largest) result = l.value_bits() > result ? l.value_bits() : result;
     return std::bit_cast<T>(result);
 }
 // The same for n known at compile time: inline for a few vectors (the one-sample steps of small
