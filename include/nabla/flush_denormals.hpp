@@ -29,7 +29,7 @@ public:
 private:
     // The compilers do not order the mode switch against other code: without this, loads (and the
     // arithmetic on them) could move across it. Arithmetic on values already in registers still
-    // can, which is why the guard documents that it applies to what reads memory under it.
+    // can; docs/api.md says so.
     static void memory_barrier() noexcept { __asm__ __volatile__("" ::: "memory"); }
 #if defined(__SSE__) || defined(__x86_64__)
     using word = unsigned int;
