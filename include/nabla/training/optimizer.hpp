@@ -88,7 +88,6 @@ template <class Tape, class Deltas> struct sample_gradients {
     }
 };
 
-
 template <class T> struct sweep_result {
     bool finite = true;
     bits_of<T> largest = 0; // of |Δθ|, as bits: for non-negative floats their order is the values'
@@ -348,8 +347,8 @@ private:
         const auto write = [&](const rule_type& rule) {
             return detail::update_layers(net, tape, slopes, delta.data(), scale, rule);
         };
-        step_result result;
-        if (!fused(vouch, write, result)) return {false, 0};
+        step_result result{false, 0}; // what a refused step reports; fused() fills in a taken one
+        fused(vouch, write, result);
         return result;
     }
 
