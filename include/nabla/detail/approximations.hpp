@@ -75,14 +75,18 @@ struct lone_value {
 // e^x: x = n ln 2 + r with |r| <= ln 2 / 2, e^r by Cephes' degree-7 polynomial (relative error
 // below 2e-7), then 2^n built in the exponent field. exp_reduced stops before 2^n: it returns e^r
 // and n (as the bits of a two's complement integer). NaN passes through every step (the clamps
-// keep it), so it needs no case of its own.
+// keep it), so it needs no case of its own. NotPositive: x <= 0 or NaN (σ's e^{-|x|}), so the upper
+// clamp is left out (g++ cannot see that it never acts, and laid σ's lone form out around it).
 struct exp_parts {
     float e_r;
     std::uint32_t n;
 };
-template <class Pick = by_masks, bool PredictedClamps = false> constexpr exp_parts exp_reduced(float x) noexcept {
+template <class Pick = by_masks, bool PredictedClamps = false, bool NotPositive = false>
+constexpr exp_parts exp_reduced(float x) noexcept {
     // e^-104 < half the smallest subnormal: 0; e^89 > FLT_MAX: +inf. NaN stays NaN.
-    const float clamped = Pick::template at_most<PredictedClamps>(Pick::template at_least<PredictedClamps>(x, -104.f), 89.f);
+    const float floored = Pick::template at_least<PredictedClamps>(x, -104.f);
+    float clamped = floored;
+    if constexpr (!NotPositive) clamped = Pick::template at_most<PredictedClamps>(floored, 89.f);
     // Round to nearest by the 1.5 · 2^23 trick: the sum's last bits are the integer n's, so n
     // also comes out of the sum's bits, with no float-to-integer conversion.
     constexpr float round_shift = 12582912.f;
@@ -103,8 +107,9 @@ template <class Pick = by_masks, bool PredictedClamps = false> constexpr exp_par
 }
 // 2^n is applied in two halves, so results in the subnormal range round once, and results past
 // FLT_MAX become +inf as they should.
-template <class Pick = by_masks, bool PredictedClamps = false> constexpr float exp_approximation(float x) noexcept {
-    const exp_parts e = exp_reduced<Pick, PredictedClamps>(x);
+template <class Pick = by_masks, bool PredictedClamps = false, bool NotPositive = false>
+constexpr float exp_approximation(float x) noexcept {
+    const exp_parts e = exp_reduced<Pick, PredictedClamps, NotPositive>(x);
     const std::uint32_t half = static_cast<std::uint32_t>(static_cast<std::int32_t>(e.n) >> 1);
     const float scale_a = std::bit_cast<float>((half + 127u) << 23);
     const float scale_b = std::bit_cast<float>((e.n - half + 127u) << 23);
@@ -118,7 +123,7 @@ template <class Pick = by_masks, bool PredictedClamps = false> constexpr float e
 template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) noexcept {
     if constexpr (std::is_same_v<Pick, lone_value>) {
         if (!std::is_constant_evaluated()) {
-            const exp_parts parts = exp_reduced<Pick, true>(-Pick::magnitude(x));
+            const exp_parts parts = exp_reduced<Pick, true, true>(-Pick::magnitude(x));
             if (static_cast<std::int32_t>(parts.n) >= -125) [[likely]] {
                 const float scale = std::bit_cast<float>((parts.n + 127u) << 23);
 #if defined(__FMA__)
@@ -130,7 +135,7 @@ template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) 
             }
         }
     }
-    const float e = exp_approximation<Pick, true>(-Pick::magnitude(x));
+    const float e = exp_approximation<Pick, true, true>(-Pick::magnitude(x));
     const float numerator = Pick::pick(x < 0.f, e, 1.f);
     return numerator / (1.f + e);
 }
