@@ -238,6 +238,43 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 256, 256, 1>(10);
     check_kernel<T, 5, 1, 40>(11);
     check_kernel<T, 3, 4, 16>(12); // A Bᵀ with B's 64 values transposed inline
+    // One sample through rows shorter than a vector (whole rows packed to a vector with AVX and
+    // AVX-512: tests_native below), with rows left over in whole vectors, one at a time, or both.
+    check_kernel<T, 16, 8, 1>(13);
+    check_kernel<T, 16, 4, 1>(14);
+    check_kernel<T, 20, 8, 1>(15);
+    check_kernel<T, 19, 8, 1>(16);
+    check_kernel<T, 17, 8, 1>(17);
+    check_kernel<T, 37, 4, 1>(18);
+    check_kernel<T, 16, 16, 1>(19);
+}
+
+// The one-sample product notes A's largest |coefficient| as it reads A (the fused training step's
+// bound), whichever path it takes: the largest value and a NaN at every position.
+template <class T, std::size_t R, std::size_t K> void check_observed_maximum() {
+    static T a[R * K], b[K], out[R];
+    testing::random_source random{R * 100 + K};
+    for (auto& v : a) v = static_cast<T>(random.uniform(-1, 1));
+    for (auto& v : b) v = static_cast<T>(random.uniform(-1, 1));
+    for (std::size_t at = 0; at < R * K; ++at) {
+        const T kept = a[at];
+        a[at] = T(-3);
+        nabla::detail::largest_seen<T> largest;
+        nabla::detail::multiply_vector<T, R, K>(out, a, b, largest);
+        CHECK(largest.value() == T(3));
+        a[at] = std::numeric_limits<T>::quiet_NaN();
+        nabla::detail::largest_seen<T> with_nan;
+        nabla::detail::multiply_vector<T, R, K>(out, a, b, with_nan);
+        CHECK(with_nan.value() != with_nan.value());
+        a[at] = kept;
+    }
+}
+
+TEMPLATE_TEST_CASE("the one-sample product sees every coefficient of A", "[tensor]", float, double) {
+    check_observed_maximum<TestType, 16, 8>();
+    check_observed_maximum<TestType, 19, 8>();
+    check_observed_maximum<TestType, 37, 4>();
+    check_observed_maximum<TestType, 17, 64>();
 }
 
 // detail::transpose: whole register blocks (16 × 16 floats with AVX-512, 4 × 4 with SSE) and the

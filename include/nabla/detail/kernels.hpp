@@ -192,9 +192,11 @@ struct add_results {
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
 
-// Whether out = A b (R × K by K) goes to multiply_vector: rows of two vectors or more, and a whole
-// block of rows.
-template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = K >= 2 * simd<T>::lanes && R >= simd<T>::lanes;
+// Whether out = A b (R × K by K) goes to multiply_vector: a whole block of rows, each a vector or
+// more, or a whole number of rows to a vector. Left to g++, the plain loops of S's 16 × 8 and
+// 16 × 16 transposed A at every call (a hundred and sixty shuffles for its forward pass); this
+// took S's one-sample step from 175-222 to 159-188 ns (three compare_benchmarks runs).
+template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = R >= simd<T>::lanes && (K >= simd<T>::lanes || (K >= 4 && simd<T>::lanes % K == 0));
 
 // out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
 // own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
@@ -204,18 +206,55 @@ template <class T, std::size_t R, std::size_t K, class Observe = ignore_coeffici
 inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}, Store&& store = {}) noexcept {
     using S = simd<T>;
     constexpr std::size_t N = S::lanes, blocks = R / N, left = R % N;
-    for (std::size_t block = 0; block < blocks; ++block) {
-        typename S::type sum[N];
-        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
-        lane_sums<T>::reduce(sum);
-        store(out + block * N, sum[0]);
-    }
-    if constexpr (left > 0) {
-        // The rows past the last whole block: the same tree, with zeros for the missing rows.
-        typename S::type sum[N]{};
-        for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b, observe);
-        lane_sums<T>::reduce(sum);
-        for (std::size_t r = 0; r < left; ++r) store(out + blocks * N + r, T(sum[0][r]));
+    if constexpr (K < N) {
+        // Rows shorter than a vector: N / K whole rows to each of a block's K vectors, times b
+        // repeated, and the same tree from the round where each vector holds rows of width K.
+        typedef T part __attribute__((vector_size(K * sizeof(T))));
+        part loaded;
+        std::memcpy(&loaded, b, sizeof loaded);
+        const typename S::type repeated = [&]<std::size_t... j>(std::index_sequence<j...>) {
+            return __builtin_shufflevector(loaded, loaded, static_cast<int>(j % K)...);
+        }(std::make_index_sequence<N>{});
+        const auto block_sums = [&](const T* rows, std::size_t count) {
+            typename S::type sum[K]{};
+            for (std::size_t v = 0; v < count * K / N; ++v) {
+                const auto coefficients = S::load(rows + v * N);
+                observe(coefficients);
+                sum[v] = coefficients * repeated;
+            }
+            lane_sums<T>::template reduce<K>(sum);
+            return sum[0];
+        };
+        for (std::size_t block = 0; block < blocks; ++block) store(out + block * N, block_sums(a + block * N * K, N));
+        if constexpr (left > 0) {
+            // The rows past the last whole block: whole vectors of them, then one at a time.
+            constexpr std::size_t packed = left * K / N * N / K;
+            const auto sums = block_sums(a + blocks * N * K, packed);
+            for (std::size_t r = 0; r < packed; ++r) store(out + blocks * N + r, T(sums[r]));
+            for (std::size_t r = packed; r < left; ++r) {
+                T sum{};
+                for (std::size_t k = 0; k < K; ++k) {
+                    const T coefficient = a[(blocks * N + r) * K + k];
+                    observe(coefficient);
+                    sum += coefficient * b[k];
+                }
+                store(out + blocks * N + r, sum);
+            }
+        }
+    } else {
+        for (std::size_t block = 0; block < blocks; ++block) {
+            typename S::type sum[N];
+            for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+            lane_sums<T>::reduce(sum);
+            store(out + block * N, sum[0]);
+        }
+        if constexpr (left > 0) {
+            // The rows past the last whole block: the same tree, with zeros for the missing rows.
+            typename S::type sum[N]{};
+            for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b, observe);
+            lane_sums<T>::reduce(sum);
+            for (std::size_t r = 0; r < left; ++r) store(out + blocks * N + r, T(sum[0][r]));
+        }
     }
 }
 
