@@ -239,7 +239,8 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 5, 1, 40>(11);
     check_kernel<T, 3, 4, 16>(12); // A Bᵀ with B's 64 values transposed inline
     // One sample through rows shorter than a vector (whole rows packed to a vector with AVX and
-    // AVX-512: tests_native below), with rows left over in whole vectors, one at a time, or both.
+    // AVX-512: the tensor_native build of tests/meson.build), with rows left over in whole vectors,
+    // one at a time, or both.
     check_kernel<T, 16, 8, 1>(13);
     check_kernel<T, 16, 4, 1>(14);
     check_kernel<T, 20, 8, 1>(15);
