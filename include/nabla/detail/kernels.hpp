@@ -194,7 +194,7 @@ struct add_results {
 
 // Whether out = A b (R × K by K) goes to multiply_vector: a whole block of rows, each a vector or
 // more, or a whole number of rows to a vector. Left to g++, the plain loops of S's 16 × 8 and
-// 16 × 16 transposed A at every call (a hundred and sixty shuffles for its forward pass); this
+// 16 × 16 transposed A by shuffles at every call; this
 // took S's one-sample step from 175-222 to 159-188 ns (three compare_benchmarks runs).
 template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = R >= simd<T>::lanes && (K >= simd<T>::lanes || (K >= 4 && simd<T>::lanes % K == 0));
 
@@ -231,15 +231,8 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
             constexpr std::size_t packed = left * K / N * N / K;
             const auto sums = block_sums(a + blocks * N * K, packed);
             for (std::size_t r = 0; r < packed; ++r) store(out + blocks * N + r, T(sums[r]));
-            for (std::size_t r = packed; r < left; ++r) {
-                T sum{};
-                for (std::size_t k = 0; k < K; ++k) {
-                    const T coefficient = a[(blocks * N + r) * K + k];
-                    observe(coefficient);
-                    sum += coefficient * b[k];
-                }
-                store(out + blocks * N + r, sum);
-            }
+            for (std::size_t r = packed; r < left; ++r)
+                store(out + blocks * N + r, T(row_products<T, K>(a + (blocks * N + r) * K, b, observe)[0]));
         }
     } else {
         for (std::size_t block = 0; block < blocks; ++block) {

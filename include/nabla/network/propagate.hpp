@@ -40,7 +40,8 @@ template <class T, std::size_t Depth> struct parameter_magnitudes {
     T W[Depth + 1]{}, b[Depth + 1]{};
 };
 
-// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, then the bias on each column.
+// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, then the bias on each column
+// (for one sample through a layer narrower than a vector, both in one loop).
 // With a parameter_magnitudes, also the largest |W^l| and |b^l|: noted by the one-sample kernel as
 // it reads W^l, or read separately where another kernel runs (small layers).
 template <std::size_t l, class P, class APrevious, class Z, class... Seen>
