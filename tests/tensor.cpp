@@ -248,6 +248,12 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 17, 8, 1>(17);
     check_kernel<T, 37, 4, 1>(18);
     check_kernel<T, 16, 16, 1>(19);
+    // Fewer rows than a vector, each a vector or more (M's and W's output layers): the reduction
+    // tree with zeros for the rows missing from a block.
+    check_kernel<T, 10, 64, 1>(20);
+    check_kernel<T, 10, 256, 1>(21);
+    check_kernel<T, 3, 40, 1>(22);
+    check_kernel<T, 1, 20, 1>(23);
 }
 
 // The one-sample product notes A's largest |coefficient| as it reads A (the fused training step's
@@ -276,6 +282,9 @@ TEMPLATE_TEST_CASE("the one-sample product sees every coefficient of A", "[tenso
     check_observed_maximum<TestType, 19, 8>();
     check_observed_maximum<TestType, 37, 4>();
     check_observed_maximum<TestType, 17, 64>();
+    check_observed_maximum<TestType, 10, 64>();
+    check_observed_maximum<TestType, 3, 40>();
+    check_observed_maximum<TestType, 1, 20>();
 }
 
 // detail::transpose: whole register blocks (16 × 16 floats with AVX-512, 4 × 4 with SSE) and the

@@ -291,6 +291,28 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     net.template W<2>()(0, 36) = std::numeric_limits<T>::quiet_NaN();
     const nabla::forward_tape<net_t, nabla::vector<T, 40>> with_nan(net, x, seen);
     CHECK(std::isnan(seen.W[2]));
+
+    // Layers of fewer rows than a vector, with rows of a vector or more (3 × 40 for SSE's four
+    // floats, 1 × 3 for its two doubles): the product with its bias added as z is stored.
+    using narrow_t = nabla::network<T, nabla::input<40>, nabla::dense<3, nabla::tanh>, nabla::dense<1, nabla::identity>>;
+    narrow_t narrow;
+    nabla::initialize(narrow, nabla::init::uniform{-1, 1}, 25);
+    narrow.template W<1>()(2, 38) = T(-6.5);
+    narrow.template W<2>()(0, 1) = T(4.25);
+    nabla::detail::parameter_magnitudes<T, 2> narrow_seen;
+    const nabla::forward_tape<narrow_t, nabla::vector<T, 40>> narrow_noted(narrow, x, narrow_seen);
+    CHECK(narrow_seen.W[1] == T(6.5));
+    CHECK(narrow_seen.W[2] == T(4.25));
+    const auto narrow_plain = nabla::forward(narrow, x);
+    CHECK(narrow_noted.output() == narrow_plain.output());
+    for (std::size_t i = 0; i < 3; ++i) {
+        double z = double(narrow.template b<1>()[i]);
+        for (std::size_t k = 0; k < 40; ++k) z += double(narrow.template W<1>()(i, k)) * double(x[k]);
+        CHECK(testing::close(double(narrow_plain.template z<1>()[i]), z, 0, std::is_same_v<T, float> ? 1e-5 : 1e-13));
+    }
+    narrow.template W<1>()(1, 20) = std::numeric_limits<T>::quiet_NaN();
+    const nabla::forward_tape<narrow_t, nabla::vector<T, 40>> narrow_nan(narrow, x, narrow_seen);
+    CHECK(std::isnan(narrow_seen.W[1]));
 }
 
 TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {

@@ -191,12 +191,25 @@ struct add_results {
     }
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
+// z = W a + b for one sample: each result stored with its bias added (out is z, bias is b), so
+// that z is stored once.
+template <class T> struct store_with_bias {
+    T* out;
+    const T* bias;
+    void operator()(T* at, const typename simd<T>::type& v) const noexcept {
+        simd<T>::store(at, v + simd<T>::load(bias + (at - out)));
+    }
+    void operator()(T* at, T v) const noexcept { *at = v + bias[at - out]; }
+};
 
-// Whether out = A b (R × K by K) goes to multiply_vector: a whole block of rows, each a vector or
-// more, or a whole number of rows to a vector. Left to g++, the plain loops of S's 16 × 8 and
-// 16 × 16 transposed A by shuffles at every call; this
-// took S's one-sample step from 175-222 to 159-188 ns (three compare_benchmarks runs).
-template <class T, std::size_t R, std::size_t K> inline constexpr bool vector_kernel = R >= simd<T>::lanes && (K >= simd<T>::lanes || (K >= 4 && simd<T>::lanes % K == 0));
+// Whether out = A b (R × K by K) goes to multiply_vector: rows of a vector or more, however few,
+// or a whole block of rows with a whole number of them to a vector. Left to g++, the plain loops
+// of S's 16 × 8 and 16 × 16 transposed A by shuffles at every call (this took S's one-sample step
+// from 175-222 to 159-188 ns, three compare_benchmarks runs), and summed each row of fewer rows
+// than a vector (M's and W's 10 outputs) as a chain of K dependent scalar additions, since a
+// plain sum may not be reordered.
+template <class T, std::size_t R, std::size_t K>
+inline constexpr bool vector_kernel = K >= simd<T>::lanes || (R >= simd<T>::lanes && K >= 4 && simd<T>::lanes % K == 0);
 
 // out[0..R) = A b with A R × K row-major: blocks of `lanes` rows, each row's products summed in its
 // own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are

@@ -51,19 +51,37 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     const auto& b = theta.template b<l>();
     constexpr std::size_t R = Z::row_count, K = APrevious::row_count, C = Z::column_count;
     if constexpr (C == 1 && R < simd<T>::lanes) {
-        // One sample through a layer narrower than a vector: z_i = b_i + Σ_k W_ik a_k in one loop,
-        // so that z is stored once. As a product and then a bias loop, g++ vectorised the two
-        // loops' parts differently, and the bias loop's load of z straddled two of the product's
-        // stores, which the CPU cannot forward (T's training step ran 15 % slower). b_i starts the
-        // sum, so that every term is a multiply-add: one step shorter a chain than adding b_i last
-        // (T's forward pass 8 % faster; the sum rounds in another order than a batch's, within the
-        // usual few ulp).
-        for (std::size_t i = 0; i < R; ++i) {
-            T sum = b.data()[i];
-            for (std::size_t k = 0; k < K; ++k) sum += W.data()[i * K + k] * a_previous.data()[k];
-            z.data()[i] = sum;
+        // One sample through a layer narrower than a vector, with rows shorter than one (T's):
+        // z_i = b_i + Σ_k W_ik a_k in one loop, so that z is stored once. As a product and then
+        // a bias loop, g++ vectorised the two loops' parts differently, and the bias loop's load
+        // of z straddled two of the product's stores, which the CPU cannot forward (T's training
+        // step ran 15 % slower). b_i starts the sum, so that every term is a multiply-add: one
+        // step shorter a chain than adding b_i last (T's forward pass 8 % faster; the sum rounds
+        // in another order than a batch's, within the usual few ulp).
+        const auto in_one_loop = [&] {
+            for (std::size_t i = 0; i < R; ++i) {
+                T sum = b.data()[i];
+                for (std::size_t k = 0; k < K; ++k) sum += W.data()[i * K + k] * a_previous.data()[k];
+                z.data()[i] = sum;
+            }
+            ((seen.W[l] = largest_magnitude(W)), ...);
+        };
+        if constexpr (K < simd<T>::lanes) {
+            in_one_loop();
+        } else if (std::is_constant_evaluated()) {
+            in_one_loop();
+        } else {
+            // Rows of a vector or more (M's and W's output layers, 10 × 64 and 10 × 256): each
+            // row summed in vectors along k, the rows' sums reduced together, b_i added as z_i is
+            // stored. In the loop above, a sum g++ may not reorder, every row was a chain of K
+            // dependent scalar additions: a sixth of W's forward pass.
+            largest_seen<T> largest;
+            const auto observe = [&](const auto& coefficients) {
+                if constexpr (sizeof...(Seen) > 0) largest(coefficients);
+            };
+            multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), observe, store_with_bias<T>{z.data(), b.data()});
+            ((seen.W[l] = largest.value()), ...);
         }
-        ((seen.W[l] = largest_magnitude(W)), ...);
     } else {
         if constexpr (sizeof...(Seen) == 1 && C == 1 && vector_kernel<T, R, K>) {
             largest_seen<T> largest;
