@@ -390,6 +390,46 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
     }
 }
 
+// Adam's rule also takes vectors, so its passes run a vector at a time (its square root one
+// sqrtps/sqrtpd) with the coefficients past the last whole vector one at a time; both against the
+// textbook formula computed in double from the same gradients.
+TEMPLATE_TEST_CASE("Adam's vectorised steps follow its formula", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<8>, nabla::dense<37, nabla::tanh>, nabla::dense<5, nabla::identity>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::uniform{-1, 1}, 31);
+    std::vector<double> expected;
+    nabla::detail::zip_tensors([&](const auto& t) { expected.insert(expected.end(), t.begin(), t.end()); }, net);
+    const double eta = 0.01, b1 = 0.8, b2 = 0.95, eps = 1e-6;
+    std::vector<double> m(expected.size(), 0.0), v(expected.size(), 0.0);
+    nabla::optimizer<net_t, nabla::adam> opt{nabla::adam{.learning_rate = eta, .beta1 = b1, .beta2 = b2, .epsilon = eps}};
+    testing::random_source random{32};
+    for (int t = 1; t <= 3; ++t) {
+        nabla::vector<T, 8> x;
+        nabla::vector<T, 5> y;
+        testing::fill(x, random);
+        testing::fill(y, random);
+        const auto g = nabla::gradient(net, nabla::squared_error{}, x, y);
+        std::vector<double> flat;
+        nabla::detail::zip_tensors([&](const auto& d) { flat.insert(flat.end(), d.begin(), d.end()); }, g);
+        for (std::size_t i = 0; i < m.size(); ++i) {
+            m[i] = b1 * m[i] + (1 - b1) * flat[i];
+            v[i] = b2 * v[i] + (1 - b2) * flat[i] * flat[i];
+            const double m_hat = m[i] / (1 - std::pow(b1, t)), v_hat = v[i] / (1 - std::pow(b2, t));
+            expected[i] -= eta * m_hat / (std::sqrt(v_hat) + eps);
+        }
+        // The one-sample step forms the same gradient inside the pass.
+        REQUIRE(opt.step(net, nabla::squared_error{}, x, y).applied);
+    }
+    std::vector<double> got;
+    nabla::detail::zip_tensors([&](const auto& t) { got.insert(got.end(), t.begin(), t.end()); }, net);
+    const bool is_float = std::is_same_v<T, float>;
+    std::size_t wrong = 0;
+    for (std::size_t i = 0; i < got.size(); ++i) wrong += !testing::close(got[i], expected[i], is_float ? 1e-5 : 1e-12, is_float ? 1e-6 : 1e-14);
+    CHECK(wrong == 0);
+    CHECK(got.size() == 37 * 8 + 37 + 5 * 37 + 5);
+}
+
 TEMPLATE_TEST_CASE("a full batch sums its samples' gradients: batches of 32 as products, the last one short", "[training]", float,
                    double) {
     using T = TestType;

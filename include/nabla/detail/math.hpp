@@ -95,6 +95,29 @@ template <class T> constexpr T sqrt(T x) noexcept {
     return call_library<library::sqrt>(x);
 }
 
+// √x in every lane of a GCC/Clang vector of float or double, correctly rounded as sqrt is. On x86
+// one sqrtps/sqrtpd: a loop of sqrt calls does not vectorise (the C library's sqrt may set errno,
+// so g++ keeps each call and its check), and the compilers' vector sqrt builtins differ.
+template <class V> V lanes_sqrt(V x) noexcept {
+    using E = std::remove_cvref_t<decltype(x[0])>;
+    static_assert(std::is_same_v<E, float> || std::is_same_v<E, double>, "nabla computes in float or double");
+#if defined(__AVX__)
+    if constexpr (sizeof(V) >= 16) {
+        if constexpr (std::is_same_v<E, float>) asm("vsqrtps %1, %0" : "=v"(x) : "v"(x));
+        else asm("vsqrtpd %1, %0" : "=v"(x) : "v"(x));
+        return x;
+    }
+#elif defined(__SSE2__)
+    if constexpr (sizeof(V) == 16) {
+        if constexpr (std::is_same_v<E, float>) asm("sqrtps %1, %0" : "=x"(x) : "x"(x));
+        else asm("sqrtpd %1, %0" : "=x"(x) : "x"(x));
+        return x;
+    }
+#endif
+    for (std::size_t k = 0; k < sizeof(V) / sizeof(E); ++k) x[k] = call_library<library::sqrt>(E(x[k]));
+    return x;
+}
+
 // float takes the vectorisable approximations (detail/approximations.hpp) in every context, so that
 // compile-time and run-time results agree and loops over them vectorise; double takes std::.
 template <class T> constexpr T exp(T x) noexcept {
