@@ -104,3 +104,42 @@ template <std::size_t Offset> void placed_products(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(placed_products, 0)->Name("placement/W_products/on_a_cache_line");
 BENCHMARK_TEMPLATE(placed_products, 16)->Name("placement/W_products/16_bytes_off");
+
+// nabla's other update rules beside sgd: M's one-sample step and minibatch step with momentum and
+// Adam (which keep state, so they take the stored-gradient path: a read-only check, then the write).
+namespace {
+
+template <class Method> void rule_sample(benchmark::State& state) {
+    using Net = bench::M;
+    static typename Net::net net;
+    net = bench::weights<Net>();
+    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
+    nabla::vector<float, Net::sizes.front()> x;
+    nabla::vector<float, Net::sizes.back()> y;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    for (std::size_t i = 0; i < y.size(); ++i) y[i] = bench::targets<Net>()(i, 0);
+    bench::measure(state, bench::train_flops<Net>(), 1, [&] {
+        opt.step(net, typename Net::loss{}, x, y);
+        benchmark::DoNotOptimize(net);
+    });
+}
+
+template <class Method> void rule_batch(benchmark::State& state) {
+    using Net = bench::M;
+    static typename Net::net net;
+    net = bench::weights<Net>();
+    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
+    bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
+        opt.step(net, typename Net::loss{}, bench::inputs<Net>(), bench::targets<Net>(), 1.f / bench::batch);
+        benchmark::DoNotOptimize(net);
+    });
+}
+
+} // namespace
+
+BENCHMARK_TEMPLATE(rule_sample, nabla::sgd)->Name("rules/M_train_sample/sgd");
+BENCHMARK_TEMPLATE(rule_sample, nabla::momentum)->Name("rules/M_train_sample/momentum");
+BENCHMARK_TEMPLATE(rule_sample, nabla::adam)->Name("rules/M_train_sample/adam");
+BENCHMARK_TEMPLATE(rule_batch, nabla::sgd)->Name("rules/M_train_batch32/sgd");
+BENCHMARK_TEMPLATE(rule_batch, nabla::momentum)->Name("rules/M_train_batch32/momentum");
+BENCHMARK_TEMPLATE(rule_batch, nabla::adam)->Name("rules/M_train_batch32/adam");

@@ -19,7 +19,7 @@ WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training ste
 IMPLEMENTATIONS = ["nabla", "handwritten", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
 SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-rows, peak, denormal, placement = {}, None, {}, {}
+rows, peak, denormal, placement, rules = {}, None, {}, {}, {}
 for b in data["benchmarks"]:
     # The median of the repetitions: this is a shared machine, and a burst of load from a neighbour
     # moves a mean far more than a median.
@@ -31,6 +31,10 @@ for b in data["benchmarks"]:
         continue
     if name.startswith("denormal/"):
         denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
+        continue
+    if name.startswith("rules/"):
+        _, workload, rule = name.split("/")[:3]
+        rules[(workload, rule)] = b["real_time"] * SCALE[b["time_unit"]]
         continue
     if name.startswith("placement/"):
         placement[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
@@ -88,6 +92,20 @@ if denormal:
         if key in denormal:
             relative = f"{denormal[key] / normal:.2f}×" if normal else "—"
             out.append(f"| {label} | {denormal[key]:,.0f} ns | {relative} |")
+    out.append("")
+if rules:
+    out += ["## Update rules", "",
+            "M's training step with each of nabla's rules (`nabla::optimizer<net, rule>`): sgd's step is",
+            "fused with the backward pass; momentum and Adam keep state, so a read-only pass checks the",
+            "step before the writing pass (the all-or-nothing guarantee). Per step, with its time relative to sgd's.", "",
+            "| workload | sgd | momentum | adam |", "| --- | ---: | ---: | ---: |"]
+    for workload, label in (("M_train_sample", "training step, 1 sample"), ("M_train_batch32", "training step, minibatch of 32")):
+        sgd = rules.get((workload, "sgd"))
+        cells = []
+        for rule in ("sgd", "momentum", "adam"):
+            t = rules.get((workload, rule))
+            cells.append("—" if t is None else f"{t:,.0f} ns" + (f" ({t / sgd:.1f}×)" if sgd and rule != "sgd" else ""))
+        out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
 if placement:
     aligned = placement.get("on_a_cache_line")
