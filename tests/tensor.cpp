@@ -180,7 +180,7 @@ namespace {
 // detail::multiply for one shape and all four layouts against the definition, summed in double.
 template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kernel(std::uint64_t seed) {
     static T a[R * K], a_transposed[K * R], b[K * C], b_transposed[C * K], out[R * C];
-    static double expected[R * C];
+    static double expected[R * C], magnitude[R * C];
     testing::random_source random{seed};
     for (auto& v : a) v = static_cast<T>(random.uniform(-1, 1));
     for (auto& v : b) v = static_cast<T>(random.uniform(-1, 1));
@@ -190,15 +190,23 @@ template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kerne
         for (std::size_t j = 0; j < C; ++j) b_transposed[j * K + k] = b[k * C + j];
     for (std::size_t i = 0; i < R; ++i)
         for (std::size_t j = 0; j < C; ++j) {
-            double s = 0;
-            for (std::size_t k = 0; k < K; ++k) s += static_cast<double>(a[i * K + k]) * static_cast<double>(b[k * C + j]);
+            double s = 0, m = 0;
+            for (std::size_t k = 0; k < K; ++k) {
+                const double term = static_cast<double>(a[i * K + k]) * static_cast<double>(b[k * C + j]);
+                s += term;
+                m += term < 0 ? -term : term;
+            }
             expected[i * C + j] = s;
+            magnitude[i * C + j] = m;
         }
+    // A sum of K products in any order is within K ε Σ|a_ik b_kj| of the exact one (Higham's γ_K,
+    // rounded up); a coefficient from the wrong place or a missing term is off by far more.
     const auto check = [&](const char* layout) {
         INFO(R << " x " << K << " x " << C << ", " << layout);
         std::size_t wrong = 0;
+        const double epsilon = std::numeric_limits<T>::epsilon();
         for (std::size_t k = 0; k < R * C; ++k)
-            wrong += !testing::close(static_cast<double>(out[k]), expected[k], std::is_same_v<T, float> ? 1e-5 : 1e-13, 1e-6);
+            wrong += !testing::close(static_cast<double>(out[k]), expected[k], 2 * epsilon, (K + 1) * epsilon * magnitude[k] + 1e-300);
         CHECK(wrong == 0);
     };
     nabla::detail::multiply<T, R, K, C, false, false>(out, a, b);
@@ -213,6 +221,7 @@ template <class T, std::size_t R, std::size_t K, std::size_t C> void check_kerne
     for (std::size_t k = 0; k < R * C; ++k) {
         out[k] = static_cast<T>(random.uniform(-1, 1));
         expected[k] += static_cast<double>(out[k]);
+        magnitude[k] += std::abs(static_cast<double>(out[k]));
     }
     nabla::detail::multiply<T, R, K, C, false, false>(out, a, b, nabla::detail::add_results{});
     check("out + A B");
@@ -254,6 +263,13 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 10, 256, 1>(21);
     check_kernel<T, 3, 40, 1>(22);
     check_kernel<T, 1, 20, 1>(23);
+    // Columns that do not fill a vector (a minibatch smaller than one, or past the last whole
+    // one), with rows or columns of A of a vector or more: Bᵀ's rows dotted with A's, or Bᵀ A by
+    // the row kernels, a few columns at a time (groups of 6 when K = 300, the last one short).
+    check_kernel<T, 37, 40, 3>(24);
+    check_kernel<T, 10, 300, 13>(25);
+    check_kernel<T, 256, 20, 20>(26);
+    check_kernel<T, 20, 256, 8>(27);
 }
 
 // The one-sample product notes A's largest |coefficient| as it reads A (the fused training step's

@@ -329,8 +329,57 @@ inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store&
     if constexpr (left > 0) multiply_tile<T, TransposeA, left, Vectors>(out, a, b, shape, tiles * rows, j0, store);
 }
 
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store = store_results>
+constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noexcept;
+
+// Whether the columns of out = A B that do not fill a vector (all of them in a minibatch smaller
+// than a vector) go to multiply_columns: where its vectors have a vector or more to run along.
+template <class T, std::size_t R, std::size_t K, bool TransposeA>
+inline constexpr bool column_kernel = TransposeA ? R >= simd<T>::lanes : K >= simd<T>::lanes;
+
+// Columns j0.. of out = A B, fewer than a vector, by the tiles, so that every coefficient still
+// sums over k in order (the same bits as the plain loop, which training's exactness tests compare
+// against sgd's fused steps). A B: those columns of B copied into one vector's width, zeros
+// beside them (K × lanes on the stack), then tiles of rows. Aᵀ B: Bᵀ A, a few rows of Bᵀ at a
+// time by the row kernels, the results put back in columns. As plain loops each coefficient was a
+// chain of K dependent scalar additions: W's minibatch of 8 took 21 times longer a sample than its
+// minibatch of 32.
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
+inline void multiply_columns(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
+    constexpr std::size_t N = simd<T>::lanes;
+    const std::size_t count = C - j0; // below N
+    if constexpr (TransposeA) {
+        // At most 2,048 values of Bᵀ or of results on the stack at a time.
+        constexpr std::size_t longest = K > R ? K : R;
+        constexpr std::size_t group = 2048 / longest == 0 ? 1 : (2048 / longest < N ? 2048 / longest : N);
+        for (std::size_t g0 = 0; g0 < count; g0 += group) {
+            const std::size_t here = count - g0 < group ? count - g0 : group;
+            T rows[group * K]{};
+            for (std::size_t g = 0; g < here; ++g)
+                for (std::size_t k = 0; k < K; ++k) rows[g * K + k] = b[k * C + j0 + g0 + g];
+            T results[group * R];
+            multiply<T, group, K, R, false, false>(results, rows, a);
+            for (std::size_t g = 0; g < here; ++g)
+                for (std::size_t i = 0; i < R; ++i) store(out + i * C + j0 + g0 + g, results[g * R + i]);
+        }
+    } else {
+        T padded[K * N]{};
+        for (std::size_t k = 0; k < K; ++k)
+            for (std::size_t g = 0; g < count; ++g) padded[k * N + g] = b[k * C + j0 + g];
+        constexpr std::size_t chunk = R < 2048 / N ? R : 2048 / N, whole = R / chunk * chunk;
+        T results[chunk * N];
+        const auto rows = [&]<std::size_t Rows>(std::integral_constant<std::size_t, Rows>, std::size_t i0) {
+            multiply<T, Rows, K, N, false, false>(results, a + i0 * K, padded);
+            for (std::size_t i = 0; i < Rows; ++i)
+                for (std::size_t g = 0; g < count; ++g) store(out + (i0 + i) * C + j0 + g, results[i * N + g]);
+        };
+        for (std::size_t i0 = 0; i0 < whole; i0 += chunk) rows(std::integral_constant<std::size_t, chunk>{}, i0);
+        if constexpr (whole < R) rows(std::integral_constant<std::size_t, R - whole>{}, whole);
+    }
+}
+
 // out = A B for C >= lanes: bands of up to four vectors (more for a single row), then the columns
-// that do not fill a vector, one at a time.
+// that do not fill a vector.
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
 inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept {
     constexpr std::size_t N = simd<T>::lanes, vectors = C / N;
@@ -338,12 +387,16 @@ inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept
     constexpr std::size_t bands = vectors / band, left = vectors % band;
     for (std::size_t s = 0; s < bands; ++s) multiply_band<T, R, K, C, TransposeA, band>(out, a, b, s * band * N, store);
     if constexpr (left > 0) multiply_band<T, R, K, C, TransposeA, left>(out, a, b, bands * band * N, store);
-    for (std::size_t i = 0; i < R; ++i)
-        for (std::size_t j = vectors * N; j < C; ++j) {
-            T sum{};
-            for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
-            store(out + i * C + j, sum);
-        }
+    if constexpr (vectors * N < C && column_kernel<T, R, K, TransposeA>) {
+        multiply_columns<T, R, K, C, TransposeA>(out, a, b, vectors * N, store);
+    } else {
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = vectors * N; j < C; ++j) {
+                T sum{};
+                for (std::size_t k = 0; k < K; ++k) sum += (TransposeA ? a[k * R + i] : a[i * K + k]) * b[k * C + j];
+                store(out + i * C + j, sum);
+            }
+    }
 }
 
 // out (columns × rows) = inᵀ for in rows × columns, both row-major. For a few dozen values (T's)
@@ -401,8 +454,8 @@ inline constexpr bool stores_vectors = C >= simd<T>::lanes || (K > 1 && C == 1 &
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
 // their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K). Each result
 // goes to store(&out[i, j], value).
-template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store = store_results>
-constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noexcept {
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store>
+constexpr void multiply(T* out, const T* a, const T* b, Store&& store) noexcept {
     constexpr std::size_t N = simd<T>::lanes;
     if (std::is_constant_evaluated()) {
         for (std::size_t i = 0; i < R; ++i)
@@ -443,6 +496,9 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store = {}) noex
         multiply_vector<T, R, K>(out, a, b, ignore_coefficients{}, store);
     } else if constexpr (C >= N) {
         multiply_rows<T, R, K, C, TransposeA>(out, a, b, store);
+    } else if constexpr (column_kernel<T, R, K, TransposeA>) {
+        // Fewer columns than a vector (a small minibatch) with long enough rows or columns of A.
+        multiply_columns<T, R, K, C, TransposeA>(out, a, b, 0, store);
     } else {
         // Sizes below one vector (the lecture's 2-3-1 net): plain loops, which the compiler unrolls.
         for (std::size_t i = 0; i < R; ++i)
