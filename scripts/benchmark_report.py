@@ -19,7 +19,7 @@ WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training ste
 IMPLEMENTATIONS = ["nabla", "handwritten", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
 SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-rows, peak, denormal, placement, rules = {}, None, {}, {}, {}
+rows, peak, denormal, placement, rules, batches = {}, None, {}, {}, {}, {}
 for b in data["benchmarks"]:
     # The median of the repetitions: this is a shared machine, and a burst of load from a neighbour
     # moves a mean far more than a median.
@@ -31,6 +31,10 @@ for b in data["benchmarks"]:
         continue
     if name.startswith("denormal/"):
         denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
+        continue
+    if name.startswith("batches/"):
+        size = int(name.split("/")[2])
+        batches[size] = b["real_time"] * SCALE[b["time_unit"]] / size
         continue
     if name.startswith("rules/"):
         _, workload, rule = name.split("/")[:3]
@@ -106,6 +110,16 @@ if rules:
             t = rules.get((workload, rule))
             cells.append("—" if t is None else f"{t:,.0f} ns" + (f" ({t / sgd:.1f}×)" if sgd and rule != "sgd" else ""))
         out.append(f"| {label} | " + " | ".join(cells) + " |")
+    out.append("")
+if batches:
+    largest = batches.get(32)
+    out += ["## Minibatch sizes", "",
+            "W's sgd training step on minibatches of 8 (fewer columns than an AVX-512 vector of floats), 20",
+            "(a vector and four columns past it) and 32, per sample.", "",
+            "| minibatch | time per sample | relative to 32 |", "| --- | ---: | ---: |"]
+    for size in sorted(batches):
+        relative = f"{batches[size] / largest:.2f}×" if largest else "—"
+        out.append(f"| {size} | {batches[size]:,.0f} ns | {relative} |")
     out.append("")
 if placement:
     aligned = placement.get("on_a_cache_line")
