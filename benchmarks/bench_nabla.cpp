@@ -16,10 +16,11 @@ template <class Net> void forward(benchmark::State& state) {
     });
 }
 
-template <class Net> void train_sample(benchmark::State& state) {
+// Method: sgd in the comparison; the "rules/" rows below take momentum and Adam.
+template <class Net, class Method = nabla::sgd> void train_sample(benchmark::State& state) {
     static typename Net::net net;
     net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = bench::learning_rate}};
+    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
     nabla::vector<float, Net::sizes.front()> x;
     nabla::vector<float, Net::sizes.back()> y;
     for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
@@ -30,10 +31,10 @@ template <class Net> void train_sample(benchmark::State& state) {
     });
 }
 
-template <class Net> void train_batch(benchmark::State& state) {
+template <class Net, class Method = nabla::sgd> void train_batch(benchmark::State& state) {
     static typename Net::net net;
     net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = bench::learning_rate}};
+    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
     const auto& X = bench::inputs<Net>();
     const auto& Y = bench::targets<Net>();
     bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
@@ -107,42 +108,12 @@ BENCHMARK_TEMPLATE(placed_products, 16)->Name("placement/W_products/16_bytes_off
 
 // nabla's other update rules beside sgd: M's one-sample step and minibatch step with momentum and
 // Adam (which keep state, so they take the stored-gradient path: a read-only check, then the write).
-namespace {
-
-template <class Method> void rule_sample(benchmark::State& state) {
-    using Net = bench::M;
-    static typename Net::net net;
-    net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
-    nabla::vector<float, Net::sizes.front()> x;
-    nabla::vector<float, Net::sizes.back()> y;
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
-    for (std::size_t i = 0; i < y.size(); ++i) y[i] = bench::targets<Net>()(i, 0);
-    bench::measure(state, bench::train_flops<Net>(), 1, [&] {
-        opt.step(net, typename Net::loss{}, x, y);
-        benchmark::DoNotOptimize(net);
-    });
-}
-
-template <class Method> void rule_batch(benchmark::State& state) {
-    using Net = bench::M;
-    static typename Net::net net;
-    net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
-    bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
-        opt.step(net, typename Net::loss{}, bench::inputs<Net>(), bench::targets<Net>(), 1.f / bench::batch);
-        benchmark::DoNotOptimize(net);
-    });
-}
-
-} // namespace
-
-BENCHMARK_TEMPLATE(rule_sample, nabla::sgd)->Name("rules/M_train_sample/sgd");
-BENCHMARK_TEMPLATE(rule_sample, nabla::momentum)->Name("rules/M_train_sample/momentum");
-BENCHMARK_TEMPLATE(rule_sample, nabla::adam)->Name("rules/M_train_sample/adam");
-BENCHMARK_TEMPLATE(rule_batch, nabla::sgd)->Name("rules/M_train_batch32/sgd");
-BENCHMARK_TEMPLATE(rule_batch, nabla::momentum)->Name("rules/M_train_batch32/momentum");
-BENCHMARK_TEMPLATE(rule_batch, nabla::adam)->Name("rules/M_train_batch32/adam");
+BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::sgd)->Name("rules/M_train_sample/sgd");
+BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::momentum)->Name("rules/M_train_sample/momentum");
+BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::adam)->Name("rules/M_train_sample/adam");
+BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::sgd)->Name("rules/M_train_batch32/sgd");
+BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::momentum)->Name("rules/M_train_batch32/momentum");
+BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::adam)->Name("rules/M_train_batch32/adam");
 
 // Minibatches of other sizes than 32 (W, sgd): 8, below one AVX-512 vector of floats, and 20, a
 // vector and four columns past it, beside 32. Reported per sample.
