@@ -37,6 +37,21 @@ template <class P, class G> void add_scaled(P& theta, const G& g, double scale) 
         theta, g);
 }
 
+// Adam's step t in double, the textbook formula: m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g²,
+// θ ← θ − η m̂ / (√v̂ + ε), with every parameter and gradient flattened in zip_tensors' order.
+template <class G>
+void adam_reference(std::vector<double>& theta, std::vector<double>& m, std::vector<double>& v, const G& g, int t, double eta,
+                    double b1, double b2, double eps) {
+    std::vector<double> flat;
+    nabla::detail::zip_tensors([&](const auto& d) { flat.insert(flat.end(), d.begin(), d.end()); }, g);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        m[i] = b1 * m[i] + (1 - b1) * flat[i];
+        v[i] = b2 * v[i] + (1 - b2) * flat[i] * flat[i];
+        const double m_hat = m[i] / (1 - std::pow(b1, t)), v_hat = v[i] / (1 - std::pow(b2, t));
+        theta[i] -= eta * m_hat / (std::sqrt(v_hat) + eps);
+    }
+}
+
 template <class P> bool all_finite(const P& theta) {
     bool finite = true;
     nabla::detail::zip_tensors(
@@ -373,14 +388,7 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
         for (const auto& s : data) {
             ++t;
             const auto g = nabla::gradient(trained, nabla::squared_error{}, s.x, s.y);
-            std::vector<double> flat;
-            nabla::detail::zip_tensors([&](const auto& x) { flat.insert(flat.end(), x.begin(), x.end()); }, g);
-            for (std::size_t i = 0; i < m.size(); ++i) {
-                m[i] = b1 * m[i] + (1 - b1) * flat[i];
-                v[i] = b2 * v[i] + (1 - b2) * flat[i] * flat[i];
-                const double m_hat = m[i] / (1 - std::pow(b1, t)), v_hat = v[i] / (1 - std::pow(b2, t));
-                expected[i] -= eta * m_hat / (std::sqrt(v_hat) + eps);
-            }
+            adam_reference(expected, m, v, g, t, eta, b1, b2, eps);
             CHECK(opt.step(trained, g).applied);
         }
         CHECK(opt.steps() == 3);
@@ -410,14 +418,7 @@ TEMPLATE_TEST_CASE("Adam's vectorised steps follow its formula", "[training]", f
         testing::fill(x, random);
         testing::fill(y, random);
         const auto g = nabla::gradient(net, nabla::squared_error{}, x, y);
-        std::vector<double> flat;
-        nabla::detail::zip_tensors([&](const auto& d) { flat.insert(flat.end(), d.begin(), d.end()); }, g);
-        for (std::size_t i = 0; i < m.size(); ++i) {
-            m[i] = b1 * m[i] + (1 - b1) * flat[i];
-            v[i] = b2 * v[i] + (1 - b2) * flat[i] * flat[i];
-            const double m_hat = m[i] / (1 - std::pow(b1, t)), v_hat = v[i] / (1 - std::pow(b2, t));
-            expected[i] -= eta * m_hat / (std::sqrt(v_hat) + eps);
-        }
+        adam_reference(expected, m, v, g, t, eta, b1, b2, eps);
         // The one-sample step forms the same gradient inside the pass.
         REQUIRE(opt.step(net, nabla::squared_error{}, x, y).applied);
     }
