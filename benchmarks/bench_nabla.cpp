@@ -108,15 +108,14 @@ BENCHMARK_TEMPLATE(placed_products, 16)->Name("placement/W_products/16_bytes_off
 
 // nabla's other update rules beside sgd: M's one-sample step and minibatch step with momentum and
 // Adam (which keep state, so they take the stored-gradient path: a read-only check, then the write).
-BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::sgd)->Name("rules/M_train_sample/sgd");
+// The report sets them beside M's sgd rows of the comparison.
 BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::momentum)->Name("rules/M_train_sample/momentum");
 BENCHMARK_TEMPLATE(train_sample, bench::M, nabla::adam)->Name("rules/M_train_sample/adam");
-BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::sgd)->Name("rules/M_train_batch32/sgd");
 BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::momentum)->Name("rules/M_train_batch32/momentum");
 BENCHMARK_TEMPLATE(train_batch, bench::M, nabla::adam)->Name("rules/M_train_batch32/adam");
 
 // Minibatches of other sizes than 32 (W, sgd): 8, below one AVX-512 vector of floats, and 20, a
-// vector and four columns past it, beside 32. Reported per sample.
+// vector and four columns past it; the report sets them beside W's minibatch of 32. Per sample.
 namespace {
 
 template <std::size_t B> void batch_size(benchmark::State& state) {
@@ -140,4 +139,3 @@ template <std::size_t B> void batch_size(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(batch_size, 8)->Name("batches/W_train/8");
 BENCHMARK_TEMPLATE(batch_size, 20)->Name("batches/W_train/20");
-BENCHMARK_TEMPLATE(batch_size, 32)->Name("batches/W_train/32");

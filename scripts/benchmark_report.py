@@ -38,7 +38,7 @@ for b in data["benchmarks"]:
         continue
     if name.startswith("rules/"):
         _, workload, rule = name.split("/")[:3]
-        rules[(workload, rule)] = b["real_time"] * SCALE[b["time_unit"]]
+        rules[(workload.removeprefix("M_"), rule)] = b["real_time"] * SCALE[b["time_unit"]]
         continue
     if name.startswith("placement/"):
         placement[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
@@ -103,7 +103,9 @@ if rules:
             "fused with the backward pass; momentum and Adam keep state, so a read-only pass checks the",
             "step before the writing pass (the all-or-nothing guarantee). Per step, with its time relative to sgd's.", "",
             "| workload | sgd | momentum | adam |", "| --- | ---: | ---: | ---: |"]
-    for workload, label in (("M_train_sample", "training step, 1 sample"), ("M_train_batch32", "training step, minibatch of 32")):
+    # sgd's step is the comparison's nabla row, the same code.
+    for workload, label in (("train_sample", "training step, 1 sample"), ("train_batch32", "training step, minibatch of 32")):
+        rules[(workload, "sgd")] = rows[("M", workload, "nabla")][0] * WORKLOADS[workload][1] if ("M", workload, "nabla") in rows else None
         sgd = rules.get((workload, "sgd"))
         cells = []
         for rule in ("sgd", "momentum", "adam"):
@@ -112,6 +114,9 @@ if rules:
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out.append("")
 if batches:
+    # 32 is the comparison's nabla row for W, the same code.
+    if ("W", "train_batch32", "nabla") in rows:
+        batches[32] = rows[("W", "train_batch32", "nabla")][0]
     largest = batches.get(32)
     out += ["## Minibatch sizes", "",
             "W's sgd training step on minibatches of 8 (fewer columns than an AVX-512 vector of floats), 20",

@@ -264,8 +264,9 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 3, 40, 1>(22);
     check_kernel<T, 1, 20, 1>(23);
     // Columns that do not fill a vector (a minibatch smaller than one, or past the last whole
-    // one), with rows or columns of A of a vector or more: Bᵀ's rows dotted with A's, or Bᵀ A by
-    // the row kernels, a few columns at a time (groups of 6 when K = 300, the last one short).
+    // one), with rows or columns of A of a vector or more: those columns of B padded to a vector
+    // for the tiles, or Bᵀ A by the row kernels a few rows of Bᵀ at a time (groups of 6 when
+    // R or K is 300, the last one short).
     check_kernel<T, 37, 40, 3>(24);
     check_kernel<T, 10, 300, 13>(25);
     check_kernel<T, 256, 20, 20>(26);
