@@ -330,6 +330,48 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     CHECK(std::isnan(narrow_seen.W[1]));
 }
 
+// sgd's fused batch step is vouched for by the largest |W^l| the batch's product tiles note as they
+// read W^l (rows of 41, so that with every vector width the tiles' last coefficients of a row are
+// noted one at a time), and b^l added as each result of z^l is stored. A batch narrower than a
+// vector goes to other kernels, and W^l is read separately.
+TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds the bias", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<41>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::tanh>,
+                                 nabla::dense<4, nabla::identity>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::uniform{-1, 1}, 26);
+    testing::random_source random{27};
+    net.template W<1>()(36, 40) = T(-7.5); // the last row's last coefficient, past its whole vectors
+    net.template W<2>()(13, 0) = T(9.25);
+    net.template W<3>()(3, 19) = T(3.5);
+    net.template b<2>()[19] = T(-2.75);
+    const auto batch = [&]<std::size_t B>(std::integral_constant<std::size_t, B>) {
+        INFO("a batch of " << B);
+        nabla::matrix<T, 41, B> X;
+        testing::fill(X, random);
+        nabla::detail::parameter_magnitudes<T, 3> seen;
+        const nabla::forward_tape<net_t, nabla::matrix<T, 41, B>> noted(net, X, seen);
+        CHECK(seen.W[1] == T(7.5));
+        CHECK(seen.W[2] == T(9.25));
+        CHECK(seen.W[3] == T(3.5));
+        CHECK(seen.b[2] == T(2.75));
+        const auto plain = nabla::forward(net, X);
+        CHECK(noted.output() == plain.output());
+        for (std::size_t i = 0; i < 37; ++i)
+            for (std::size_t j = 0; j < B; ++j) {
+                double z = double(net.template b<1>()[i]);
+                for (std::size_t k = 0; k < 41; ++k) z += double(net.template W<1>()(i, k)) * double(X(k, j));
+                CHECK(testing::close(double(plain.template z<1>()(i, j)), z, 0, std::is_same_v<T, float> ? 1e-5 : 1e-13));
+            }
+        net_t with_nan = net;
+        with_nan.template W<1>()(20, 38) = std::numeric_limits<T>::quiet_NaN();
+        const nabla::forward_tape<net_t, nabla::matrix<T, 41, B>> nan_noted(with_nan, X, seen);
+        CHECK(std::isnan(seen.W[1]));
+    };
+    batch(std::integral_constant<std::size_t, 2 * nabla::detail::simd<T>::lanes + 3>{});
+    batch(std::integral_constant<std::size_t, 3>{});
+}
+
 TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<40>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::tanh>,

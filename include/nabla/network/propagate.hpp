@@ -40,10 +40,10 @@ template <class T, std::size_t Depth> struct parameter_magnitudes {
     T W[Depth + 1]{}, b[Depth + 1]{};
 };
 
-// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, then the bias on each column
-// (for one sample through a layer narrower than a vector, both in one loop).
-// With a parameter_magnitudes, also the largest |W^l| and |b^l|: noted by the one-sample kernel as
-// it reads W^l, or read separately where another kernel runs (small layers).
+// z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, b^l added as the kernel stores
+// z (a batch, or one sample through a layer narrower than a vector) or after it.
+// With a parameter_magnitudes, also the largest |W^l| and |b^l|: noted by the kernel as it reads
+// W^l (one sample's vector kernel, a batch's tiles), or read separately where another kernel runs.
 template <std::size_t l, class P, class APrevious, class Z, class... Seen>
 constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a, Seen&... seen) noexcept {
     using T = typename P::value_type;
@@ -82,8 +82,8 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), observe, store_with_bias<T>{z.data(), b.data()});
             ((seen.W[l] = largest.value()), ...);
         }
-    } else {
-        if constexpr (sizeof...(Seen) == 1 && C == 1 && vector_kernel<T, R, K>) {
+    } else if constexpr (C == 1) {
+        if constexpr (sizeof...(Seen) == 1 && vector_kernel<T, R, K>) {
             largest_seen<T> largest;
             multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest);
             ((seen.W[l] = largest.value()), ...);
@@ -91,17 +91,19 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             assign(z.data(), W * a_previous);
             ((seen.W[l] = largest_magnitude(W)), ...);
         }
-        if (std::is_constant_evaluated() || C % simd<T>::lanes != 0) {
-            for (std::size_t i = 0; i < R; ++i)
-                for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
-        } else {
-            // A batch: b_i added to row i a vector at a time (g++'s own vectorisation of this loop
-            // nest shuffles, and takes ten times the code).
-            using S = simd<T>;
-#pragma GCC unroll 1
-            for (std::size_t i = 0; i < R; ++i)
-                for (std::size_t j = 0; j < C; j += S::lanes) S::store(z.data() + i * C + j, S::load(z.data() + i * C + j) + b[i]);
-        }
+        for (std::size_t i = 0; i < R; ++i) z.data()[i] += b[i];
+    } else if (std::is_constant_evaluated()) {
+        assign(z.data(), W * a_previous);
+        for (std::size_t i = 0; i < R; ++i)
+            for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
+    } else {
+        // A batch: b_i added to each result of row i as it is stored, and |W^l| noted by the tiles
+        // that read it, where the product goes to them (a vector of samples or more).
+        constexpr bool noted = sizeof...(Seen) > 0 && C >= simd<T>::lanes && K > 1;
+        store_with_row_bias<T, C, noted> store{z.data(), b.data()};
+        (W * a_previous).evaluate_into(z.data(), store);
+        if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
+        else ((seen.W[l] = largest_magnitude(W)), ...);
     }
     ((seen.b[l] = largest_magnitude(b)), ...);
     activate<typename P::template layer<l>::activation>(z, a);

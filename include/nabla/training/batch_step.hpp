@@ -29,30 +29,29 @@ template <class E, class T, class Update> void apply_gradient(const E& gradient,
     }
 }
 
-// The bounds that vouch for the step: |θ| below a quarter of T's range, and the change from
-// |∂C/∂W^l_ij| = |Σ_b δ^l_ib a^{l-1}_jb| <= B · max |δ^l| · max |a^{l-1}| (the computed sum within
-// (1 + B ε) of that) below it too. NaN anywhere fails every comparison.
-template <class P, class Tape, class Deltas, class Rule>
-bool batch_step_is_safe(const P& net, const Tape& tape, const Deltas& delta, typename P::value_type scale,
+// The bounds that vouch for the step: |θ| (noted by the forward pass, in seen) below a quarter of
+// T's range, and the change from |∂C/∂W^l_ij| = |Σ_b δ^l_ib a^{l-1}_jb| <= B · max |δ^l| ·
+// max |a^{l-1}| (the computed sum within (1 + B ε) of that) below it too. NaN anywhere fails every
+// comparison.
+template <class Tape, class Seen, class Deltas, class Rule>
+bool batch_step_is_safe(const Tape& tape, const Seen& seen, const Deltas& delta, typename Tape::network_type::value_type scale,
                         const Rule& rule) noexcept {
-    using T = typename P::value_type;
+    using T = typename Tape::network_type::value_type;
     constexpr double safe = quarter_range<T>;
     constexpr double samples = double(Tape::input_type::column_count);
     constexpr double rounding = 1 + 2 * samples * std::numeric_limits<T>::epsilon();
     bool ok = true;
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
-        const auto& W = net.template W<l>();
-        const auto& b = net.template b<l>();
         const auto& d = delta.template at<l>();
         const auto& a = tape.template a<l - 1>();
         const double largest_sum = samples * double(largest_magnitude(d)) * rounding;
-        ok = ok && double(largest_magnitude(W)) < safe && double(largest_magnitude(b)) < safe &&
+        ok = ok && double(seen.W[l]) < safe && double(seen.b[l]) < safe &&
              change_is_safe<T>(rule, scale, largest_sum * double(largest_magnitude(a))) &&
              change_is_safe<T>(rule, scale, largest_sum);
     };
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         (layer(std::integral_constant<std::size_t, l + 1>{}), ...);
-    }(std::make_index_sequence<P::depth>{});
+    }(std::make_index_sequence<Tape::depth>{});
     return ok;
 }
 

@@ -268,18 +268,22 @@ public:
         }
         if constexpr (!X::is_vector && fused_batch_step) {
             if (!std::is_constant_evaluated()) {
-                return detail::with_tape(net, loss, x, y_hat, [&](const auto& tape) {
+                detail::parameter_magnitudes<value_type, N::depth> seen;
+                return detail::with_tape(
+                    net, loss, x, y_hat,
+                    [&](const auto& tape) {
                     const auto delta = backward(net, tape, loss, y_hat);
                     step_result result;
                     const auto vouch = [&](const rule_type& rule) {
-                        return detail::batch_step_is_safe(net, tape, delta, scale, rule);
+                        return detail::batch_step_is_safe(tape, seen, delta, scale, rule);
                     };
                     const auto write = [&](const rule_type& rule) {
                         return detail::update_with_batch_gradient(net, tape, delta, scale, rule);
                     };
                     if (fused(vouch, write, result)) return result;
                     return stored_rarely(net, tape, delta, scale);
-                });
+                    },
+                    seen);
             }
         }
         return detail::with_tape(net, loss, x, y_hat,
