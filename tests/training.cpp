@@ -332,8 +332,9 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
 
 // sgd's fused batch step is vouched for by the largest |W^l| the batch's product tiles note as they
 // read W^l (rows of 41, so that with every vector width the tiles' last coefficients of a row are
-// noted one at a time), and b^l added as each result of z^l is stored. A batch narrower than a
-// vector goes to other kernels, and W^l is read separately.
+// noted one at a time), and b^l added as each result of z^l is stored. A batch of 3 is narrower
+// than a vector of floats where vectors are wider than SSE's, and goes to other kernels, which
+// read W^l separately.
 TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds the bias", "[training]", float, double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<41>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::tanh>,
@@ -370,6 +371,37 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
     };
     batch(std::integral_constant<std::size_t, 2 * nabla::detail::simd<T>::lanes + 3>{});
     batch(std::integral_constant<std::size_t, 3>{});
+}
+
+// The fused batch step may write W^l only when the largest |W^l| its tiles noted is well inside
+// T's range. One layer, so that every a^{l-1} and δ^l is set by the test: W_00 = max with inputs of
+// 2^-20, so that z_0 = 2^108 (float) stays finite and the softmax saturates (δ_0 = 1 - y_0); a step
+// that moves W_00 by one ulp of max outwards rounds it to infinity. The bounds on |Δθ| vouch for
+// that step (the change of each b is below a quarter of the range): only the noted |W| stops it.
+TEMPLATE_TEST_CASE("a batch step past the largest weight changes nothing", "[training]", float, double) {
+    using T = TestType;
+    constexpr std::size_t B = 2 * nabla::detail::simd<T>::lanes + 3; // through the tiles
+    using net_t = nabla::network<T, nabla::input<9>, nabla::dense<4, nabla::softmax>>;
+    net_t edge;
+    nabla::initialize(edge, nabla::init::uniform{-1, 1}, 28);
+    edge.template W<1>()(0, 0) = std::numeric_limits<T>::max();
+    const net_t before = edge;
+    nabla::matrix<T, 9, B> X;
+    for (auto& x : X) x = std::ldexp(T(1), -20);
+    nabla::matrix<T, 4, B> Y{};
+    for (std::size_t j = 0; j < B; ++j) Y(j % 4, j) = T(1);
+    const nabla::cross_entropy loss;
+    const T gradient = nabla::gradient(edge, loss, X, Y).template W<1>()(0, 0);
+    REQUIRE(gradient > T(0));
+    const T ulp = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits);
+    const T outwards = -ulp / (T(0.25) * gradient); // θ − η · scale · g = max + ulp
+    nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
+    const auto r = opt.step(edge, loss, X, Y, outwards);
+    CHECK_FALSE(r.applied);
+    CHECK(edge == before);
+    const auto inwards = opt.step(edge, loss, X, Y, -outwards);
+    CHECK(inwards.applied);
+    CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
 }
 
 TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {
