@@ -47,7 +47,9 @@ template <Activation A, class Z, class Out> constexpr void activate(const Z& z, 
     }
 }
 
-// delta = J_σ(z)^T g: σ'(z) ⊙ g for element-wise activations.
+// delta = J_σ(z)^T g: σ'(z) ⊙ g for element-wise activations. g may be delta itself (the backward
+// pass scales (W^{l+1})ᵀ δ^{l+1} in place): each coefficient of g is read before the coefficient of
+// delta it gives is written, here and in softmax's column form.
 template <Activation A, class Z, class G, class Out>
 constexpr void backpropagate(const Z& z, const Z& a, const G& g, Out& delta) noexcept {
     if constexpr (ElementwiseActivation<A>) {

@@ -191,27 +191,21 @@ struct add_results {
     }
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
-// z = W a + b for one sample: each result stored with its bias added (out is z, bias is b), so
-// that z is stored once.
-template <class T> struct store_with_bias {
-    T* out;
-    const T* bias;
-    void operator()(T* at, const typename simd<T>::type& v) const noexcept {
-        simd<T>::store(at, v + simd<T>::load(bias + (at - out)));
-    }
-    void operator()(T* at, T v) const noexcept { *at = v + bias[at - out]; }
-};
-// Z = W A + b 1ᵀ for a batch of C samples: each result stored with its row's bias added, so that
-// Z is written once instead of stored and then read back for the bias. With Notes, the tiles also
-// show it every coefficient of W they multiply by: the largest |W^l|, which sgd's fused batch
-// step must know before it may write W^l, without a pass of its own over W (M's batch step spent
-// 6 % of its time on that pass, W^l having left L1 since the forward pass read it).
-template <class T, std::size_t C, bool Notes = false> struct store_with_row_bias {
+// z = W A + b 1ᵀ over C samples (one by default): each result stored with its row's bias added, so
+// that z is written once instead of stored and then read back for the bias (out is z, bias is b).
+// A vector of results runs down the rows for one sample, beside a vector of biases, and along a
+// row for a batch, beside that row's bias. With Notes, the batch's tiles also show it every
+// coefficient of W they multiply by: the largest |W^l|, which sgd's fused batch step must know
+// before it may write W^l, without a pass of its own over W (5-6 % of M's batch step, W^l having
+// left L1 since the forward pass read it).
+template <class T, std::size_t C = 1, bool Notes = false> struct store_with_bias {
     T* out;
     const T* bias;
     [[no_unique_address]] std::conditional_t<Notes, largest_seen<T>, ignore_coefficients> coefficients{};
     void operator()(T* at, const typename simd<T>::type& v) const noexcept {
-        simd<T>::store(at, v + bias[static_cast<std::size_t>(at - out) / C]);
+        const std::size_t i = static_cast<std::size_t>(at - out) / C;
+        if constexpr (C == 1) simd<T>::store(at, v + simd<T>::load(bias + i));
+        else simd<T>::store(at, v + bias[i]);
     }
     void operator()(T* at, T v) const noexcept { *at = v + bias[static_cast<std::size_t>(at - out) / C]; }
 };
@@ -475,11 +469,19 @@ template <class T> NABLA_SHARED_KERNEL void transpose(T* out, const T* in, std::
 template <class T, std::size_t R, std::size_t K, std::size_t C>
 inline constexpr bool stores_vectors = C >= simd<T>::lanes || (K > 1 && C == 1 && vector_kernel<T, R, K>);
 
+// Whether multiply<T, R, K, C, false, false> runs A's rows through multiply_tile (the branch for
+// C >= lanes below), which shows them to a store that notes coefficients (store_with_bias<T, C,
+// true>). Anywhere else A must be read for its largest |coefficient| separately.
+template <class T, std::size_t K, std::size_t C>
+inline constexpr bool tiles_note_rows = K > 1 && C >= simd<T>::lanes;
+
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
 // their transposes when TransposeA / TransposeB (so A is then stored K × R, B C × K). Each result
 // goes to store(&out[i, j], value).
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store>
 constexpr void multiply(T* out, const T* a, const T* b, Store&& store) noexcept {
+    static_assert(!notes_coefficients<std::remove_cvref_t<Store>> || (!TransposeA && !TransposeB && tiles_note_rows<T, K, C>),
+                  "only the tiles show a store A's coefficients: any other kernel would leave its maximum at 0");
     constexpr std::size_t N = simd<T>::lanes;
     if (std::is_constant_evaluated()) {
         for (std::size_t i = 0; i < R; ++i)

@@ -87,16 +87,11 @@ private:
     template <std::size_t l> constexpr void step(const N& net, const forward_tape<N, X>& tape) noexcept {
         using sigma = typename N::template layer<l>::activation;
         const auto& z = tape.template z<l>();
-        if constexpr (ElementwiseActivation<sigma>) {
-            // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then scaled there by σ'(z^l): a separate
-            // temporary was one more batch-sized array through the cache (M's batch step: the
-            // scaling loop ran at a fifth of its speed from memory).
-            detail::assign(at<l>().data(), transpose(net.template W<l + 1>()) * at<l + 1>());
-            detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
-        } else {
-            const std::remove_cvref_t<decltype(z)> g = transpose(net.template W<l + 1>()) * at<l + 1>();
-            detail::backpropagate<sigma>(z, tape.template a<l>(), g, at<l>());
-        }
+        // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then scaled there by σ'(z^l): a separate
+        // temporary was one more batch-sized array through the cache (M's batch step: the scaling
+        // loop ran at a fifth of its speed from memory).
+        detail::assign(at<l>().data(), transpose(net.template W<l + 1>()) * at<l + 1>());
+        detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
     }
 
     typename detail::delta_storage<N, X, std::make_index_sequence<depth>>::type values_;

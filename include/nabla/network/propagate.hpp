@@ -98,9 +98,9 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
     } else {
         // A batch: b_i added to each result of row i as it is stored, and |W^l| noted by the tiles
-        // that read it, where the product goes to them (a vector of samples or more).
-        constexpr bool noted = sizeof...(Seen) > 0 && C >= simd<T>::lanes && K > 1;
-        store_with_row_bias<T, C, noted> store{z.data(), b.data()};
+        // that read it, where the product goes to them.
+        constexpr bool noted = sizeof...(Seen) > 0 && tiles_note_rows<T, K, C>;
+        store_with_bias<T, C, noted> store{z.data(), b.data()};
         (W * a_previous).evaluate_into(z.data(), store);
         if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
         else ((seen.W[l] = largest_magnitude(W)), ...);

@@ -269,9 +269,7 @@ public:
         if constexpr (!X::is_vector && fused_batch_step) {
             if (!std::is_constant_evaluated()) {
                 detail::parameter_magnitudes<value_type, N::depth> seen;
-                return detail::with_tape(
-                    net, loss, x, y_hat,
-                    [&](const auto& tape) {
+                const auto fused_batch = [&](const auto& tape) {
                     const auto delta = backward(net, tape, loss, y_hat);
                     step_result result;
                     const auto vouch = [&](const rule_type& rule) {
@@ -282,8 +280,8 @@ public:
                     };
                     if (fused(vouch, write, result)) return result;
                     return stored_rarely(net, tape, delta, scale);
-                    },
-                    seen);
+                };
+                return detail::with_tape(net, loss, x, y_hat, fused_batch, seen);
             }
         }
         return detail::with_tape(net, loss, x, y_hat,
