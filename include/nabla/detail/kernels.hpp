@@ -191,23 +191,64 @@ struct add_results {
     }
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
+// f(x_k) for each lane of v, by a loop over a copy, which g++ turns back into one vector of
+// results for the activations' branch-free formulas (relu, σ, tanh, as the loops of a = σ(z) are).
+template <class T, class F> inline typename simd<T>::type each_lane(const typename simd<T>::type& v, F f) noexcept {
+    T x[simd<T>::lanes];
+    std::memcpy(x, &v, sizeof x);
+    for (std::size_t k = 0; k < simd<T>::lanes; ++k) x[k] = f(x[k]);
+    typename simd<T>::type result;
+    std::memcpy(&result, x, sizeof result);
+    return result;
+}
+
 // z = W A + b 1ᵀ over C samples (one by default): each result stored with its row's bias added, so
 // that z is written once instead of stored and then read back for the bias (out is z, bias is b).
 // A vector of results runs down the rows for one sample, beside a vector of biases, and along a
 // row for a batch, beside that row's bias. With Notes, the batch's tiles also show it every
 // coefficient of W they multiply by: the largest |W^l|, which sgd's fused batch step must know
 // before it may write W^l, without a pass of its own over W (5-6 % of M's batch step, W^l having
-// left L1 since the forward pass read it).
-template <class T, std::size_t C = 1, bool Notes = false> struct store_with_bias {
+// left L1 since the forward pass read it). With an element-wise Activation, a = σ(z) is stored
+// too (at `activated`, laid out like out) from the results still in registers, instead of by a
+// pass that reads z back (by then partly out of L1 behind W^l).
+template <class T, std::size_t C = 1, bool Notes = false, class Activation = void> struct store_with_bias {
     T* out;
     const T* bias;
+    T* activated = nullptr;
     [[no_unique_address]] std::conditional_t<Notes, largest_seen<T>, ignore_coefficients> coefficients{};
     void operator()(T* at, const typename simd<T>::type& v) const noexcept {
         const std::size_t i = static_cast<std::size_t>(at - out) / C;
-        if constexpr (C == 1) simd<T>::store(at, v + simd<T>::load(bias + i));
-        else simd<T>::store(at, v + bias[i]);
+        typename simd<T>::type z;
+        if constexpr (C == 1) z = v + simd<T>::load(bias + i);
+        else z = v + bias[i];
+        simd<T>::store(at, z);
+        if constexpr (!std::is_void_v<Activation>)
+            simd<T>::store(activated + (at - out), each_lane<T>(z, [](T x) { return Activation::function(x); }));
     }
-    void operator()(T* at, T v) const noexcept { *at = v + bias[static_cast<std::size_t>(at - out) / C]; }
+    void operator()(T* at, T v) const noexcept {
+        const T z = v + bias[static_cast<std::size_t>(at - out) / C];
+        *at = z;
+        if constexpr (!std::is_void_v<Activation>) activated[at - out] = Activation::function(z);
+    }
+};
+
+// δ = σ'(z) ⊙ g for an element-wise Activation, g = (W^{l+1})ᵀ δ^{l+1} coming from its product a
+// result at a time (out is δ, z and a laid out like it): δ is written once, instead of g stored
+// and then scaled in place by a pass that reads it back. Constant evaluation stores one at a time.
+template <class T, class Activation> struct store_with_slope {
+    T* out;
+    const T* z;
+    const T* a;
+    void operator()(T* at, const typename simd<T>::type& g) const noexcept {
+        const std::size_t k = static_cast<std::size_t>(at - out);
+        T slope[simd<T>::lanes];
+        for (std::size_t e = 0; e < simd<T>::lanes; ++e) slope[e] = Activation::derivative(z[k + e], a[k + e]);
+        simd<T>::store(at, simd<T>::load(slope) * g);
+    }
+    constexpr void operator()(T* at, T g) const noexcept {
+        const std::size_t k = static_cast<std::size_t>(at - out);
+        *at = Activation::derivative(z[k], a[k]) * g;
+    }
 };
 template <class Store> inline constexpr bool notes_coefficients = requires(Store& s) { s.coefficients.value_bits(); };
 

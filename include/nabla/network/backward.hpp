@@ -87,11 +87,17 @@ private:
     template <std::size_t l> constexpr void step(const N& net, const forward_tape<N, X>& tape) noexcept {
         using sigma = typename N::template layer<l>::activation;
         const auto& z = tape.template z<l>();
-        // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then scaled there by σ'(z^l): a separate
-        // temporary was one more batch-sized array through the cache (M's batch step: the scaling
-        // loop ran at a fifth of its speed from memory).
-        detail::assign(at<l>().data(), transpose(net.template W<l + 1>()) * at<l + 1>());
-        detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
+        const auto g = transpose(net.template W<l + 1>()) * at<l + 1>();
+        if constexpr (ElementwiseActivation<sigma>) {
+            // σ'(z^l) applied as the product hands over its results.
+            using T = typename N::value_type;
+            g.evaluate_into(at<l>().data(), detail::store_with_slope<T, sigma>{at<l>().data(), z.data(), tape.template a<l>().data()});
+        } else {
+            // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then J_σᵀ applied there: a separate
+            // temporary was one more batch-sized array through the cache.
+            detail::assign(at<l>().data(), g);
+            detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
+        }
     }
 
     typename detail::delta_storage<N, X, std::make_index_sequence<depth>>::type values_;

@@ -50,6 +50,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     const auto& W = theta.template W<l>();
     const auto& b = theta.template b<l>();
     constexpr std::size_t R = Z::row_count, K = APrevious::row_count, C = Z::column_count;
+    using sigma = typename P::template layer<l>::activation;
     if constexpr (C == 1 && R < simd<T>::lanes) {
         // One sample through a layer narrower than a vector, with rows shorter than one (T's):
         // z_i = b_i + Σ_k W_ik a_k in one loop, so that z is stored once. As a product and then
@@ -97,16 +98,21 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
     } else {
-        // A batch: b_i added to each result of row i as it is stored, and |W^l| noted by the tiles
-        // that read it, where the product goes to them.
+        // A batch: b_i added to each result of row i as it is stored, a = σ(z) formed there too
+        // for an element-wise σ, and |W^l| noted by the tiles that read it, where the product
+        // goes to them.
         constexpr bool noted = sizeof...(Seen) > 0 && tiles_note_rows<T, K, C>;
-        store_with_bias<T, C, noted> store{z.data(), b.data()};
+        using fused = std::conditional_t<ElementwiseActivation<sigma>, sigma, void>;
+        store_with_bias<T, C, noted, fused> store{z.data(), b.data(), a.data()};
         (W * a_previous).evaluate_into(z.data(), store);
         if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
         else ((seen.W[l] = largest_magnitude(W)), ...);
+        ((seen.b[l] = largest_magnitude(b)), ...);
+        if constexpr (!ElementwiseActivation<sigma>) activate<sigma>(z, a);
+        return;
     }
     ((seen.b[l] = largest_magnitude(b)), ...);
-    activate<typename P::template layer<l>::activation>(z, a);
+    activate<sigma>(z, a);
 }
 
 } // namespace nabla::detail
