@@ -290,7 +290,7 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     net.template W<2>()(19, 3) = T(-9.25); // the last row, in the block of leftover rows
     net.template W<3>()(3, 0) = T(-3.5);
     net.template b<2>()[7] = T(2.75);
-    nabla::detail::parameter_magnitudes<T, 3> seen;
+    nabla::detail::magnitudes_seen<T, 3> seen;
     const nabla::forward_tape<net_t, nabla::vector<T, 40>> noted(net, x, seen);
     const auto plain = nabla::forward(net, x);
     CHECK(seen.W[1] == T(7.5));
@@ -314,7 +314,7 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     nabla::initialize(narrow, nabla::init::uniform{-1, 1}, 25);
     narrow.template W<1>()(2, 38) = T(-6.5);
     narrow.template W<2>()(0, 1) = T(4.25);
-    nabla::detail::parameter_magnitudes<T, 2> narrow_seen;
+    nabla::detail::magnitudes_seen<T, 2> narrow_seen;
     const nabla::forward_tape<narrow_t, nabla::vector<T, 40>> narrow_noted(narrow, x, narrow_seen);
     CHECK(narrow_seen.W[1] == T(6.5));
     CHECK(narrow_seen.W[2] == T(4.25));
@@ -346,11 +346,16 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
     net.template W<2>()(13, 0) = T(9.25);
     net.template W<3>()(3, 19) = T(3.5);
     net.template b<2>()[19] = T(-2.75);
+    const auto largest = [](const auto& tensor) {
+        T m = 0;
+        for (const T v : tensor) m = std::max(m, std::abs(v));
+        return m;
+    };
     const auto batch = [&]<std::size_t B>(std::integral_constant<std::size_t, B>) {
         INFO("a batch of " << B);
         nabla::matrix<T, 41, B> X;
         testing::fill(X, random);
-        nabla::detail::parameter_magnitudes<T, 3> seen;
+        nabla::detail::magnitudes_seen<T, 3> seen;
         const nabla::forward_tape<net_t, nabla::matrix<T, 41, B>> noted(net, X, seen);
         CHECK(seen.W[1] == T(7.5));
         CHECK(seen.W[2] == T(9.25));
@@ -358,6 +363,17 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
         CHECK(seen.b[2] == T(2.75));
         const auto plain = nabla::forward(net, X);
         CHECK(noted.output() == plain.output());
+        // The hidden layers' largest |a^l| and |δ^l|, noted as their stores write them.
+        CHECK(seen.a[1] == largest(plain.template a<1>()));
+        CHECK(seen.a[2] == largest(plain.template a<2>()));
+        nabla::matrix<T, 4, B> Y;
+        testing::fill(Y, random);
+        const nabla::deltas<net_t, nabla::matrix<T, 41, B>> noted_delta(net, noted, nabla::squared_error{}, Y, seen);
+        const auto delta = nabla::backward(net, plain, nabla::squared_error{}, Y);
+        CHECK(noted_delta.template at<1>() == delta.template at<1>());
+        CHECK(seen.delta[1] == largest(delta.template at<1>()));
+        CHECK(seen.delta[2] == largest(delta.template at<2>()));
+        REQUIRE(seen.delta[1] > T(0));
         for (std::size_t i = 0; i < 37; ++i)
             for (std::size_t j = 0; j < B; ++j) {
                 double z = double(net.template b<1>()[i]);
@@ -402,6 +418,54 @@ TEMPLATE_TEST_CASE("a batch step past the largest weight changes nothing", "[tra
     const auto inwards = opt.step(edge, loss, X, Y, -outwards);
     CHECK(inwards.applied);
     CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
+}
+
+// The fused batch step's bounds on ∂C/∂W^l = δ^l (a^{l-1})ᵀ read the largest |a^l| and |δ^l| of the
+// hidden layers that the passes' stores noted. Two batches whose step overflows W^l, where every
+// other bound vouches for it: one through a^1 = H (2^(0.8 e) for T's largest exponent e), with
+// δ^2 = 2H, so that ∂C/∂W^2 ≈ 2H² is infinite; one through δ^1 = 2^(e-2), formed by a W^2 of
+// 2^(e·13/16 - 3) from an a^1 of 2^(-e·5/8), so that ∂C/∂W^1 sums B of them past the range. Had a
+// store not noted its maximum, the step would be written with W^l infinite.
+TEMPLATE_TEST_CASE("a batch step overflowed by a hidden layer's a or δ changes nothing", "[training]", float, double) {
+    using T = TestType;
+    constexpr std::size_t B = 2 * nabla::detail::simd<T>::lanes + 3;
+    constexpr int e = std::numeric_limits<T>::max_exponent;
+    nabla::matrix<T, 3, B> X;
+    for (auto& x : X) x = T(1);
+    const nabla::squared_error loss;
+    const auto refused = [&](auto& net, const auto& Y) {
+        const auto before = net;
+        nabla::optimizer<std::remove_cvref_t<decltype(net)>, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
+        const auto r = opt.step(net, loss, X, Y);
+        CHECK_FALSE(r.applied);
+        CHECK(net == before);
+    };
+    SECTION("through a^1") {
+        using net_t = nabla::network<T, nabla::input<3>, nabla::dense<8, nabla::relu>, nabla::dense<2, nabla::identity>>;
+        net_t net;
+        for (auto& w : net.template W<1>()) w = std::ldexp(T(1), e * 4 / 5) / 3;
+        for (auto& w : net.template W<2>()) w = T(1) / 8;
+        for (auto& b : net.template b<1>()) b = 0;
+        for (auto& b : net.template b<2>()) b = 0;
+        refused(net, nabla::matrix<T, 2, B>{});
+    }
+    SECTION("through δ^1") {
+        using net_t = nabla::network<T, nabla::input<3>, nabla::dense<8, nabla::relu>, nabla::dense<8, nabla::relu>,
+                                     nabla::dense<2, nabla::identity>>;
+        net_t net;
+        constexpr int s = e * 5 / 8, t = e * 3 / 16;
+        for (auto& w : net.template W<1>()) w = std::ldexp(T(1), -s) / 3;
+        for (auto& w : net.template W<2>()) w = std::ldexp(T(1), s + t - 3);
+        for (auto& w : net.template W<3>()) w = T(1) / 8;
+        for (auto& b : net.template b<1>()) b = 0;
+        for (auto& b : net.template b<2>()) b = 0;
+        for (auto& b : net.template b<3>()) b = 0;
+        const auto tape = nabla::forward(net, X);
+        const auto delta = nabla::backward(net, tape, loss, nabla::matrix<T, 2, B>{});
+        REQUIRE(std::isfinite(delta.template at<1>()(0, 0)));
+        REQUIRE(delta.template at<1>()(0, 0) >= std::ldexp(T(1), e - 3));
+        refused(net, nabla::matrix<T, 2, B>{});
+    }
 }
 
 TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {

@@ -210,44 +210,59 @@ template <class T, class F> inline typename simd<T>::type each_lane(const typena
 // before it may write W^l, without a pass of its own over W (5-6 % of M's batch step, W^l having
 // left L1 since the forward pass read it). With an element-wise Activation, a = σ(z) is stored
 // too (at `activated`, laid out like out) from the results still in registers, instead of by a
-// pass that reads z back (by then partly out of L1 behind W^l).
+// pass that reads z back (by then partly out of L1 behind W^l), and its largest |a| noted (the
+// bounds of sgd's fused batch step read it; a pass of their own over a took 2 % of M's step).
 template <class T, std::size_t C = 1, bool Notes = false, class Activation = void> struct store_with_bias {
+    static constexpr bool activates = !std::is_void_v<Activation>;
     T* out;
     const T* bias;
     T* activated = nullptr;
     [[no_unique_address]] std::conditional_t<Notes, largest_seen<T>, ignore_coefficients> coefficients{};
-    void operator()(T* at, const typename simd<T>::type& v) const noexcept {
+    [[no_unique_address]] std::conditional_t<activates, largest_seen<T>, ignore_coefficients> activations{};
+    void operator()(T* at, const typename simd<T>::type& v) noexcept {
         const std::size_t i = static_cast<std::size_t>(at - out) / C;
         typename simd<T>::type z;
         if constexpr (C == 1) z = v + simd<T>::load(bias + i);
         else z = v + bias[i];
         simd<T>::store(at, z);
-        if constexpr (!std::is_void_v<Activation>)
-            simd<T>::store(activated + (at - out), each_lane<T>(z, [](T x) { return Activation::function(x); }));
+        if constexpr (activates) {
+            const auto a = each_lane<T>(z, [](T x) { return Activation::function(x); });
+            simd<T>::store(activated + (at - out), a);
+            activations(a);
+        }
     }
-    void operator()(T* at, T v) const noexcept {
+    void operator()(T* at, T v) noexcept {
         const T z = v + bias[static_cast<std::size_t>(at - out) / C];
         *at = z;
-        if constexpr (!std::is_void_v<Activation>) activated[at - out] = Activation::function(z);
+        if constexpr (activates) {
+            const T a = Activation::function(z);
+            activated[at - out] = a;
+            activations(a);
+        }
     }
 };
 
 // δ = σ'(z) ⊙ g for an element-wise Activation, g = (W^{l+1})ᵀ δ^{l+1} coming from its product a
 // result at a time (out is δ, z and a laid out like it): δ is written once, instead of g stored
-// and then scaled in place by a pass that reads it back. Constant evaluation stores one at a time.
+// and then scaled in place by a pass that reads it back. Its largest |δ| is noted on the way, for
+// the bounds of sgd's fused batch step. Constant evaluation stores one at a time.
 template <class T, class Activation> struct store_with_slope {
     T* out;
     const T* z;
     const T* a;
-    void operator()(T* at, const typename simd<T>::type& g) const noexcept {
+    largest_seen<T> deltas{};
+    void operator()(T* at, const typename simd<T>::type& g) noexcept {
         const std::size_t k = static_cast<std::size_t>(at - out);
         T slope[simd<T>::lanes];
         for (std::size_t e = 0; e < simd<T>::lanes; ++e) slope[e] = Activation::derivative(z[k + e], a[k + e]);
-        simd<T>::store(at, simd<T>::load(slope) * g);
+        const auto delta = simd<T>::load(slope) * g;
+        simd<T>::store(at, delta);
+        deltas(delta);
     }
-    constexpr void operator()(T* at, T g) const noexcept {
+    constexpr void operator()(T* at, T g) noexcept {
         const std::size_t k = static_cast<std::size_t>(at - out);
         *at = Activation::derivative(z[k], a[k]) * g;
+        if (!std::is_constant_evaluated()) deltas(*at);
     }
 };
 template <class Store> inline constexpr bool notes_coefficients = requires(Store& s) { s.coefficients.value_bits(); };

@@ -64,11 +64,14 @@ public:
     static constexpr std::size_t depth = N::depth;
 
     template <class L, class Y> constexpr deltas(const N& net, const forward_tape<N, X>& tape, L, const Y& y_hat) noexcept {
-        using sigma = typename N::template layer<depth>::activation;
-        detail::output_delta<L, sigma>(tape.template z<depth>(), tape.template a<depth>(), y_hat, at<depth>());
-        [&]<std::size_t... k>(std::index_sequence<k...>) {
-            (step<depth - 1 - k>(net, tape), ...);
-        }(std::make_index_sequence<depth - 1>{});
+        pass<L>(net, tape, y_hat);
+    }
+    // The same pass, noting the largest |δ^l| of the hidden layers in seen.delta as it stores them
+    // (for sgd's fused batch step).
+    template <class L, class Y>
+    deltas(const N& net, const forward_tape<N, X>& tape, L, const Y& y_hat,
+           detail::magnitudes_seen<typename N::value_type, depth>& seen) noexcept {
+        pass<L>(net, tape, y_hat, seen);
     }
 
     // δ^l = ∂C/∂z^l, l = 1..L.
@@ -78,25 +81,36 @@ public:
     }
 
 private:
+    template <class L, class Y, class... Seen> constexpr void pass(const N& net, const forward_tape<N, X>& tape, const Y& y_hat, Seen&... seen) noexcept {
+        using sigma = typename N::template layer<depth>::activation;
+        detail::output_delta<L, sigma>(tape.template z<depth>(), tape.template a<depth>(), y_hat, at<depth>());
+        [&]<std::size_t... k>(std::index_sequence<k...>) {
+            (step<depth - 1 - k>(net, tape, seen...), ...);
+        }(std::make_index_sequence<depth - 1>{});
+    }
     template <std::size_t l> static constexpr std::size_t checked() noexcept {
         static_assert(check::layer_index<l>::template between_1_and<depth>, NABLA_MESSAGE_LAYER_INDEX);
         return l >= 1 && l <= depth ? l : 1;
     }
 
     // δ^l = J_σ(z^l)ᵀ (W^{l+1})ᵀ δ^{l+1}.
-    template <std::size_t l> constexpr void step(const N& net, const forward_tape<N, X>& tape) noexcept {
+    template <std::size_t l, class... Seen>
+    constexpr void step(const N& net, const forward_tape<N, X>& tape, Seen&... seen) noexcept {
         using sigma = typename N::template layer<l>::activation;
         const auto& z = tape.template z<l>();
         const auto g = transpose(net.template W<l + 1>()) * at<l + 1>();
         if constexpr (ElementwiseActivation<sigma>) {
             // σ'(z^l) applied as the product hands over its results.
             using T = typename N::value_type;
-            g.evaluate_into(at<l>().data(), detail::store_with_slope<T, sigma>{at<l>().data(), z.data(), tape.template a<l>().data()});
+            detail::store_with_slope<T, sigma> store{at<l>().data(), z.data(), tape.template a<l>().data()};
+            g.evaluate_into(at<l>().data(), store);
+            ((seen.delta[l] = store.deltas.value()), ...);
         } else {
             // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then J_σᵀ applied there: a separate
             // temporary was one more batch-sized array through the cache.
             detail::assign(at<l>().data(), g);
             detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
+            ((seen.delta[l] = detail::largest_magnitude(at<l>())), ...);
         }
     }
 

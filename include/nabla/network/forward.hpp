@@ -40,7 +40,7 @@ public:
     }
     // The same pass, noting the largest |W^l| and |b^l| as it reads them (for the fused training step).
     template <class Input>
-    forward_tape(const N& net, const Input& x, detail::parameter_magnitudes<typename N::value_type, depth>& seen) noexcept
+    forward_tape(const N& net, const Input& x, detail::magnitudes_seen<typename N::value_type, depth>& seen) noexcept
         : input_(x) {
         [&]<std::size_t... l>(std::index_sequence<l...>) {
             (record<l + 1>(net, seen), ...);

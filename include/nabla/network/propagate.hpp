@@ -34,16 +34,19 @@ template <class P, class X> constexpr bool input_fits() noexcept {
     }
 }
 
-// The largest |W^l| and |b^l| of every layer, noted by a forward pass that reads them anyway
-// (index l; 0 unused). NaN where a tensor holds a NaN.
-template <class T, std::size_t Depth> struct parameter_magnitudes {
-    T W[Depth + 1]{}, b[Depth + 1]{};
+// The largest |W^l| and |b^l| of every layer, noted by a forward pass that reads them anyway, and
+// for a batch the largest |a^l| and |δ^l| of the hidden layers, noted as the passes store them
+// (index l; a[0] and delta[L] are not noted). NaN where a tensor holds a NaN. What sgd's fused
+// steps need to know before they may write θ, without passes of their own over the tensors.
+template <class T, std::size_t Depth> struct magnitudes_seen {
+    T W[Depth + 1]{}, b[Depth + 1]{}, a[Depth + 1]{}, delta[Depth + 1]{};
 };
 
 // z = W^l a_previous + b^l 1ᵀ, a = σ_l(z): the product by its kernel, b^l added as the kernel stores
 // z (a batch, or one sample through a layer narrower than a vector) or after it.
-// With a parameter_magnitudes, also the largest |W^l| and |b^l|: noted by the kernel as it reads
-// W^l (one sample's vector kernel, a batch's tiles), or read separately where another kernel runs.
+// With a magnitudes_seen, also the largest |W^l| and |b^l|: noted by the kernel as it reads
+// W^l (one sample's vector kernel, a batch's tiles), or read separately where another kernel runs;
+// for a batch, also the largest |a^l|.
 template <std::size_t l, class P, class APrevious, class Z, class... Seen>
 constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a, Seen&... seen) noexcept {
     using T = typename P::value_type;
@@ -108,7 +111,12 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
         else ((seen.W[l] = largest_magnitude(W)), ...);
         ((seen.b[l] = largest_magnitude(b)), ...);
-        if constexpr (!ElementwiseActivation<sigma>) activate<sigma>(z, a);
+        if constexpr (ElementwiseActivation<sigma>) {
+            ((seen.a[l] = store.activations.value()), ...);
+        } else {
+            activate<sigma>(z, a);
+            ((seen.a[l] = largest_magnitude(a)), ...);
+        }
         return;
     }
     ((seen.b[l] = largest_magnitude(b)), ...);

@@ -32,7 +32,8 @@ template <class E, class T, class Update> void apply_gradient(const E& gradient,
 // The bounds that vouch for the step: |θ| (noted by the forward pass, in seen) below a quarter of
 // T's range, and the change from |∂C/∂W^l_ij| = |Σ_b δ^l_ib a^{l-1}_jb| <= B · max |δ^l| ·
 // max |a^{l-1}| (the computed sum within (1 + B ε) of that) below it too. NaN anywhere fails every
-// comparison.
+// comparison. max |a^l| and max |δ^l| of the hidden layers were noted as the passes stored them;
+// the input's and the output layer's δ are read here.
 template <class Tape, class Seen, class Deltas, class Rule>
 bool batch_step_is_safe(const Tape& tape, const Seen& seen, const Deltas& delta, typename Tape::network_type::value_type scale,
                         const Rule& rule) noexcept {
@@ -42,12 +43,11 @@ bool batch_step_is_safe(const Tape& tape, const Seen& seen, const Deltas& delta,
     constexpr double rounding = 1 + 2 * samples * std::numeric_limits<T>::epsilon();
     bool ok = true;
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
-        const auto& d = delta.template at<l>();
-        const auto& a = tape.template a<l - 1>();
-        const double largest_sum = samples * double(largest_magnitude(d)) * rounding;
+        const T largest_delta = l == Tape::depth ? largest_magnitude(delta.template at<Tape::depth>()) : seen.delta[l];
+        const T largest_a = l == 1 ? largest_magnitude(tape.template a<0>()) : seen.a[l - 1];
+        const double largest_sum = samples * double(largest_delta) * rounding;
         ok = ok && double(seen.W[l]) < safe && double(seen.b[l]) < safe &&
-             change_is_safe<T>(rule, scale, largest_sum * double(largest_magnitude(a))) &&
-             change_is_safe<T>(rule, scale, largest_sum);
+             change_is_safe<T>(rule, scale, largest_sum * double(largest_a)) && change_is_safe<T>(rule, scale, largest_sum);
     };
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         (layer(std::integral_constant<std::size_t, l + 1>{}), ...);

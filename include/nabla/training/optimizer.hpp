@@ -259,7 +259,7 @@ public:
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
         if constexpr (X::is_vector && fused_sample_step) {
             if (!std::is_constant_evaluated()) {
-                detail::parameter_magnitudes<value_type, N::depth> seen;
+                detail::magnitudes_seen<value_type, N::depth> seen;
                 return detail::with_tape(
                     net, loss, x, y_hat,
                     [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); },
@@ -268,9 +268,9 @@ public:
         }
         if constexpr (!X::is_vector && fused_batch_step) {
             if (!std::is_constant_evaluated()) {
-                detail::parameter_magnitudes<value_type, N::depth> seen;
+                detail::magnitudes_seen<value_type, N::depth> seen;
                 const auto fused_batch = [&](const auto& tape) {
-                    const auto delta = backward(net, tape, loss, y_hat);
+                    const deltas delta(net, tape, loss, y_hat, seen);
                     step_result result;
                     const auto vouch = [&](const rule_type& rule) {
                         return detail::batch_step_is_safe(tape, seen, delta, scale, rule);
