@@ -99,8 +99,9 @@ private:
         using sigma = typename N::template layer<l>::activation;
         const auto& z = tape.template z<l>();
         const auto g = transpose(net.template W<l + 1>()) * at<l + 1>();
-        if constexpr (ElementwiseActivation<sigma>) {
-            // σ'(z^l) applied as the product hands over its results.
+        // σ'(z^l) applied as the product hands over its results, past small_product (whose tiles
+        // are shared copies; see propagate).
+        if constexpr (ElementwiseActivation<sigma> && N::sizes[l] * N::sizes[l + 1] * X::column_count > detail::small_product) {
             using T = typename N::value_type;
             detail::store_with_slope<T, sigma> store{at<l>().data(), z.data(), tape.template a<l>().data()};
             g.evaluate_into(at<l>().data(), store);
