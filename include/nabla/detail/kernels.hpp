@@ -196,6 +196,7 @@ struct add_results {
 template <class T, class F> inline typename simd<T>::type each_lane(const typename simd<T>::type& v, F f) noexcept {
     T x[simd<T>::lanes];
     std::memcpy(x, &v, sizeof x);
+#pragma GCC unroll 1
     for (std::size_t k = 0; k < simd<T>::lanes; ++k) x[k] = f(x[k]);
     typename simd<T>::type result;
     std::memcpy(&result, x, sizeof result);
@@ -253,8 +254,11 @@ template <class T, class Activation> struct store_with_slope {
     largest_seen<T> deltas{};
     void operator()(T* at, const typename simd<T>::type& g) noexcept {
         const std::size_t k = static_cast<std::size_t>(at - out);
-        T slope[simd<T>::lanes];
-        for (std::size_t e = 0; e < simd<T>::lanes; ++e) slope[e] = Activation::derivative(z[k + e], a[k + e]);
+        T slope[simd<T>::lanes], z_lanes[simd<T>::lanes], a_lanes[simd<T>::lanes];
+        std::memcpy(z_lanes, z + k, sizeof z_lanes);
+        std::memcpy(a_lanes, a + k, sizeof a_lanes);
+#pragma GCC unroll 1
+        for (std::size_t e = 0; e < simd<T>::lanes; ++e) slope[e] = Activation::derivative(z_lanes[e], a_lanes[e]);
         const auto delta = simd<T>::load(slope) * g;
         simd<T>::store(at, delta);
         deltas(delta);
