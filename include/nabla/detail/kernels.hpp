@@ -191,15 +191,20 @@ struct add_results {
     }
     template <class T> constexpr void operator()(T* at, T v) const noexcept { *at += v; }
 };
-// f(x_k) for each lane of v, by a loop over a copy, which g++ turns back into one vector of
-// results for the activations' branch-free formulas (relu, σ, tanh, as the loops of a = σ(z) are).
-template <class T, class F> inline typename simd<T>::type each_lane(const typename simd<T>::type& v, F f) noexcept {
-    T x[simd<T>::lanes];
-    std::memcpy(x, &v, sizeof x);
+// f(x_k, y_k, …) for each lane k of the vectors v…, by a loop over copies, which g++ turns back into
+// one vector of results for the activations' branch-free formulas (relu, σ, tanh, their slopes).
+// The loop is kept from being unrolled: unrolled whole inside a tile, it was left to g++'s SLP
+// pass, which made relu's lanes scalar compares and branches in SSE2 builds.
+template <class T, class F, class... V> inline typename simd<T>::type each_lane(F f, const V&... v) noexcept {
+    constexpr std::size_t N = simd<T>::lanes;
+    T in[sizeof...(V)][N], out[N];
+    std::size_t which = 0;
+    ((std::memcpy(in[which++], &v, sizeof in[0])), ...);
 #pragma GCC unroll 1
-    for (std::size_t k = 0; k < simd<T>::lanes; ++k) x[k] = f(x[k]);
+    for (std::size_t k = 0; k < N; ++k)
+        out[k] = [&]<std::size_t... i>(std::index_sequence<i...>) { return f(in[i][k]...); }(std::index_sequence_for<V...>{});
     typename simd<T>::type result;
-    std::memcpy(&result, x, sizeof result);
+    std::memcpy(&result, out, sizeof result);
     return result;
 }
 
@@ -227,7 +232,7 @@ template <class T, std::size_t C = 1, bool Notes = false, class Activation = voi
         else z = v + bias[i];
         simd<T>::store(at, z);
         if constexpr (activates) {
-            const auto a = each_lane<T>(z, [](T x) { return Activation::function(x); });
+            const auto a = each_lane<T>([](T x) { return Activation::function(x); }, z);
             simd<T>::store(activated + (at - out), a);
             activations(a);
         }
@@ -254,12 +259,9 @@ template <class T, class Activation> struct store_with_slope {
     largest_seen<T> deltas{};
     void operator()(T* at, const typename simd<T>::type& g) noexcept {
         const std::size_t k = static_cast<std::size_t>(at - out);
-        T slope[simd<T>::lanes], z_lanes[simd<T>::lanes], a_lanes[simd<T>::lanes];
-        std::memcpy(z_lanes, z + k, sizeof z_lanes);
-        std::memcpy(a_lanes, a + k, sizeof a_lanes);
-#pragma GCC unroll 1
-        for (std::size_t e = 0; e < simd<T>::lanes; ++e) slope[e] = Activation::derivative(z_lanes[e], a_lanes[e]);
-        const auto delta = simd<T>::load(slope) * g;
+        const auto slope = each_lane<T>([](T zk, T ak) { return Activation::derivative(zk, ak); }, simd<T>::load(z + k),
+                                        simd<T>::load(a + k));
+        const auto delta = slope * g;
         simd<T>::store(at, delta);
         deltas(delta);
     }
@@ -490,8 +492,8 @@ template <class T> inline void transpose_inline(T* out, const T* in, std::size_t
 // is left is a w × w transposition inside every 128-bit lane of the group's w registers: log2 w
 // rounds (2 for float), each pairing registers i and i + w/2 and interleaving them lane by lane,
 // x[2i] from their lower halves and x[2i+1] from their upper ones. Four rounds of two-register
-// permutations across the whole vector took twice as long (a 128 × 32 block of M's activations:
-// 333 → 168 ns, AVX-512, measured by a microbenchmark of the two).
+// permutations across the whole vector were shuffle-bound: the transposition's share of M's batch
+// step went from 3.9 to 3.0 % (docs/benchmarks-notes.md).
 template <class T> struct block_transpose {
     using S = simd<T>;
     using V = typename S::type;

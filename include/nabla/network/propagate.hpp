@@ -46,7 +46,7 @@ template <class T, std::size_t Depth> struct magnitudes_seen {
 // z (a batch, or one sample through a layer narrower than a vector) or after it.
 // With a magnitudes_seen, also the largest |W^l| and |b^l|: noted by the kernel as it reads
 // W^l (one sample's vector kernel, a batch's tiles), or read separately where another kernel runs;
-// for a batch, also the largest |a^l|.
+// for a batch through a hidden layer, also the largest |a^l| (the bounds never read the output's).
 template <std::size_t l, class P, class APrevious, class Z, class... Seen>
 constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a, Seen&... seen) noexcept {
     using T = typename P::value_type;
@@ -54,6 +54,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     const auto& b = theta.template b<l>();
     constexpr std::size_t R = Z::row_count, K = APrevious::row_count, C = Z::column_count;
     using sigma = typename P::template layer<l>::activation;
+    bool activated = false; // a = σ(z) already stored, with max |a| noted, by the product's store
     if constexpr (C == 1 && R < simd<T>::lanes) {
         // One sample through a layer narrower than a vector, with rows shorter than one (T's):
         // z_i = b_i + Σ_k W_ik a_k in one loop, so that z is stored once. As a product and then
@@ -112,17 +113,16 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         (W * a_previous).evaluate_into(z.data(), store);
         if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
         else ((seen.W[l] = largest_magnitude(W)), ...);
-        ((seen.b[l] = largest_magnitude(b)), ...);
         if constexpr (fused) {
             ((seen.a[l] = store.activations.value()), ...);
-        } else {
-            activate<sigma>(z, a);
-            ((seen.a[l] = largest_magnitude(a)), ...);
+            activated = true;
         }
-        return;
     }
     ((seen.b[l] = largest_magnitude(b)), ...);
-    activate<sigma>(z, a);
+    if (!activated) {
+        activate<sigma>(z, a);
+        if constexpr (C > 1 && l < P::depth) ((seen.a[l] = largest_magnitude(a)), ...);
+    }
 }
 
 } // namespace nabla::detail
