@@ -1,6 +1,9 @@
 // The machine's single-core fp32 peak: independent chains of fused multiply-adds on the widest
-// vectors the compiler targets, so that batched throughput can be quoted as a fraction of it.
+// vectors the compiler targets, so that batched throughput can be quoted as a fraction of it. And
+// the memory floor of the one-sample rows: the least time the traffic to a network's parameters
+// takes, whatever computes with them.
 #include <cstddef>
+#include <vector>
 
 #include "report.hpp"
 
@@ -26,6 +29,47 @@ void peak_fma(benchmark::State& state) {
     });
 }
 
+// A one-sample pass reads every parameter once (forward) or reads each once and then reads and
+// writes each once, layers top down (a training step whose update is fused with the backward
+// pass: the least traffic such a step can make). These do just that, on as many floats as Net has
+// parameters laid out layer after layer, with the arithmetic of a pass reduced to one addition or
+// multiply-add per vector: between calls the parameters stay wherever the caches keep them, as
+// they do for the implementations measured beside them (M's 68 KB and W's 797 KB are past a
+// 32 KB L1). The FLOPs counted are the row's, so GFLOP/s is the most that row could reach here.
+template <class Net> std::vector<std::size_t> layer_starts() {
+    std::vector<std::size_t> starts{0};
+    for (std::size_t l = 1; l < Net::sizes.size(); ++l) starts.push_back(starts.back() + (Net::sizes[l] * (Net::sizes[l - 1] + 1) + 15) / 16);
+    return starts; // in vectors of 16 floats, each layer rounded up to whole vectors
+}
+
+template <class Net, bool Train> void memory_floor(benchmark::State& state) {
+    const std::vector<std::size_t> starts = layer_starts<Net>();
+    std::vector<lanes> parameters(starts.back());
+    for (std::size_t v = 0; v < parameters.size(); ++v)
+        for (std::size_t k = 0; k < 16; ++k) parameters[v][k] = static_cast<float>((v + k) % 7) * 1e-3f;
+    lanes scale, shift;
+    for (std::size_t k = 0; k < 16; ++k) scale[k] = 1.f, shift[k] = 0.f;
+    lanes* const p = parameters.data();
+    bench::measure(state, Train ? bench::train_flops<Net>() : bench::forward_flops<Net>(), 1, [&] {
+        lanes sum[4]{};
+        const std::size_t n = parameters.size() / 4 * 4;
+        for (std::size_t v = 0; v < n; v += 4)
+            for (std::size_t c = 0; c < 4; ++c) sum[c] += p[v + c];
+        for (std::size_t c = 0; c < 4; ++c) benchmark::DoNotOptimize(sum[c]);
+        if constexpr (Train) {
+            benchmark::DoNotOptimize(scale);
+            benchmark::DoNotOptimize(shift);
+            for (std::size_t l = starts.size() - 1; l > 0; --l)
+                for (std::size_t v = starts[l - 1]; v < starts[l]; ++v) p[v] = p[v] * scale + shift;
+            benchmark::ClobberMemory();
+        }
+    });
+}
+
 } // namespace
 
 BENCHMARK(peak_fma)->Name("peak/fma/fp32");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false)->Name("floor/M/forward");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true)->Name("floor/M/train_sample");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false)->Name("floor/W/forward");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true)->Name("floor/W/train_sample");
