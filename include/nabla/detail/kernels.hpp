@@ -354,9 +354,13 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
     multiply_vector<T, R, K>(out, a, b);
 }
 
+// Tiles of up to this many rows cover a band's last rows by overlapping (multiply_band).
+inline constexpr std::size_t overlapping_rows = 3;
+
 // One tile of out = A B (B and out row-major, C columns): Rows rows from i0, Vectors vectors of
-// columns from j0. Every B row segment loaded feeds Rows accumulators, every A coefficient
-// broadcast feeds Vectors; each coefficient still sums over k in order. Not inlined: a tile holds
+// columns from j0; a tile of at most 3 rows leaves its first `skip` rows unstored (a band's last
+// tile, overlapping the one before it). Every B row segment loaded feeds Rows accumulators, every A
+// coefficient broadcast feeds Vectors; each coefficient still sums over k in order. Not inlined: a tile holds
 // Rows × Vectors × K multiply-adds, so a call costs nothing beside it, and inlining one copy per band
 // made the minibatch training units a sixth slower to compile (M: 18.2 → 15.5 G g++ instructions).
 // Shape (above) carries R, K and C: a larger product's tiles are shared by every layer whose tile
@@ -364,7 +368,7 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
 // compile-time paragraph of docs/benchmarks-notes.md).
 template <class T, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store, class Shape>
 NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape shape, std::size_t i0, std::size_t j0,
-                                       Store& store) noexcept {
+                                       [[maybe_unused]] std::size_t skip, Store& store) noexcept {
     const std::size_t R = shape.rows, K = shape.inner, C = shape.columns;
     using S = simd<T>;
     using V = typename S::type;
@@ -403,21 +407,33 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
             for (; k < K; ++k) local.coefficients(row[k]);
         }
     }
+    // Each row tested, rather than a loop from `skip`: indexed at run time, the sums would live in
+    // memory. Only where tiles overlap: in AVX-512's 12- and 24-row tiles the tests made M's and
+    // W's minibatch steps about 1.5 % slower.
     for (std::size_t r = 0; r < Rows; ++r)
-        for (std::size_t v = 0; v < Vectors; ++v) local(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
+        if (Rows > overlapping_rows || r >= skip)
+            for (std::size_t v = 0; v < Vectors; ++v) local(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
     store = local;
 }
 
-// Rows i0.. of a column band of `Vectors` vectors from j0: whole tiles, then one shorter tile for
-// the rows left.
+// Rows 0..R of a column band of `Vectors` vectors from j0: whole tiles, then the rows left. With
+// tiles of at most 3 rows (SSE2 and AVX2 builds), those go to one more tile of the same kernel
+// ending at row R, whose first one or two rows (the previous tile's last) are computed again but
+// not stored: a shorter copy of the kernel for 1 or 2 rows had been two of every three tile kernels
+// compiled (M's training unit: 10.64 → 9.74 G g++ instructions without them, the compile-time
+// paragraph of docs/benchmarks-notes.md). AVX-512's 12- and 24-row tiles keep a shorter tile for
+// the rows left, which an overlap would compute up to 23 times again.
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Vectors, class Store>
 inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
     constexpr std::size_t tiles = R / rows, left = R % rows;
     constexpr auto shape = product_shape<R, K, C, TransposeA>();
 #pragma GCC unroll 1
-    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, TransposeA, rows, Vectors>(out, a, b, shape, t * rows, j0, store);
-    if constexpr (left > 0) multiply_tile<T, TransposeA, left, Vectors>(out, a, b, shape, tiles * rows, j0, store);
+    for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, TransposeA, rows, Vectors>(out, a, b, shape, t * rows, j0, 0, store);
+    if constexpr (left > 0 && rows <= overlapping_rows)
+        multiply_tile<T, TransposeA, rows, Vectors>(out, a, b, shape, R - rows, j0, rows - left, store);
+    else if constexpr (left > 0)
+        multiply_tile<T, TransposeA, left, Vectors>(out, a, b, shape, tiles * rows, j0, 0, store);
 }
 
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store = store_results>
