@@ -11,16 +11,16 @@ namespace {
 
 // 64 bytes: one AVX-512 register, two AVX ones, four SSE ones, whatever -march allows.
 typedef float lanes __attribute__((vector_size(64)));
+constexpr std::size_t width = sizeof(lanes) / sizeof(float);
 constexpr std::size_t chains = 12; // more than an FMA's latency × throughput, so the units stay busy
 constexpr std::size_t rounds = 1024;
 
 void peak_fma(benchmark::State& state) {
     lanes acc[chains];
     for (std::size_t c = 0; c < chains; ++c)
-        for (std::size_t k = 0; k < 16; ++k) acc[c][k] = static_cast<float>(c + k) * 1e-3f;
-    lanes x, y;
-    for (std::size_t k = 0; k < 16; ++k) x[k] = 0.999f, y[k] = 1e-4f;
-    constexpr double flops = 2.0 * 16 * chains * rounds;
+        for (std::size_t k = 0; k < width; ++k) acc[c][k] = static_cast<float>(c + k) * 1e-3f;
+    lanes x = lanes{} + 0.999f, y = lanes{} + 1e-4f;
+    constexpr double flops = 2.0 * width * chains * rounds;
     bench::measure(state, flops, 0, [&] {
         benchmark::DoNotOptimize(x);
         for (std::size_t r = 0; r < rounds; ++r)
@@ -38,23 +38,24 @@ void peak_fma(benchmark::State& state) {
 // 32 KB L1). The FLOPs counted are the row's, so GFLOP/s is the most that row could reach here.
 template <class Net> std::vector<std::size_t> layer_starts() {
     std::vector<std::size_t> starts{0};
-    for (std::size_t l = 1; l < Net::sizes.size(); ++l) starts.push_back(starts.back() + (Net::sizes[l] * (Net::sizes[l - 1] + 1) + 15) / 16);
-    return starts; // in vectors of 16 floats, each layer rounded up to whole vectors
+    for (std::size_t l = 1; l < Net::sizes.size(); ++l)
+        starts.push_back(starts.back() + (Net::sizes[l] * (Net::sizes[l - 1] + 1) + width - 1) / width);
+    return starts; // in vectors, each layer rounded up to whole ones
 }
 
 template <class Net, bool Train> void memory_floor(benchmark::State& state) {
     const std::vector<std::size_t> starts = layer_starts<Net>();
     std::vector<lanes> parameters(starts.back());
     for (std::size_t v = 0; v < parameters.size(); ++v)
-        for (std::size_t k = 0; k < 16; ++k) parameters[v][k] = static_cast<float>((v + k) % 7) * 1e-3f;
-    lanes scale, shift;
-    for (std::size_t k = 0; k < 16; ++k) scale[k] = 1.f, shift[k] = 0.f;
+        for (std::size_t k = 0; k < width; ++k) parameters[v][k] = static_cast<float>((v + k) % 7) * 1e-3f;
+    lanes scale = lanes{} + 1.f, shift = lanes{};
     lanes* const p = parameters.data();
     bench::measure(state, Train ? bench::train_flops<Net>() : bench::forward_flops<Net>(), 1, [&] {
         lanes sum[4]{};
         const std::size_t n = parameters.size() / 4 * 4;
         for (std::size_t v = 0; v < n; v += 4)
             for (std::size_t c = 0; c < 4; ++c) sum[c] += p[v + c];
+        for (std::size_t v = n; v < parameters.size(); ++v) sum[0] += p[v];
         for (std::size_t c = 0; c < 4; ++c) benchmark::DoNotOptimize(sum[c]);
         if constexpr (Train) {
             benchmark::DoNotOptimize(scale);

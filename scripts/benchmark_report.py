@@ -30,8 +30,10 @@ for b in data["benchmarks"]:
         peak = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
         continue
     if name.startswith("floor/"):
+        # Its FLOPs are the row's, so its GFLOP/s is the most the row could reach.
         _, network, workload = name.split("/")[:3]
-        floors[(network, workload)] = b["real_time"] * SCALE[b["time_unit"]]
+        gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+        floors[(network, workload)] = (b["real_time"] * SCALE[b["time_unit"]], gflops)
         continue
     if name.startswith("denormal/"):
         denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
@@ -88,6 +90,17 @@ for network, description in NETWORKS.items():
                   if (network, workload, i) in rows]
         out.append(f"- {label}: " + ", ".join(ratios))
     out.append("")
+
+# What a row would reach at its memory floor (below): its share of peak, and its speed-up over a peer.
+def share_at_floor(network, workload):
+    return floors[(network, workload)][1] / peak if peak and (network, workload) in floors else None
+
+
+def speedup_at_floor(network, workload, other):
+    theirs = rows.get((network, workload, other))
+    return theirs[0] / floors[(network, workload)][0] if theirs and (network, workload) in floors else None
+
+
 if floors:
     out += ["## Memory floor of the one-sample rows", "",
             "The least time the traffic to the network's parameters takes on this machine, whatever computes",
@@ -98,12 +111,12 @@ if floors:
             "its floor, so neither can its share of peak or its speed-up over a peer go above the figures here.", "",
             "| row | floor | nabla | nabla / floor | the most % of peak the floor allows | the most speed-up over FANN |",
             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for (network, workload), floor in sorted(floors.items()):
-        mine, fann = rows.get((network, workload, "nabla")), rows.get((network, workload, "fann"))
-        best_share = f"{100 * mine[1] * mine[0] / floor / peak:.0f} %" if mine and peak else "—"
-        best_ratio = f"{fann[0] / floor:.1f}×" if fann else "—"
+    for (network, workload), (floor, _) in sorted(floors.items()):
+        mine = rows.get((network, workload, "nabla"))
+        best_share, best_ratio = share_at_floor(network, workload), speedup_at_floor(network, workload, "fann")
         out.append(f"| {network} {WORKLOADS[workload][0]} | {floor:,.0f} ns | " + (f"{mine[0]:,.0f} ns | {mine[0] / floor:.2f}×" if mine else "— | —")
-                   + f" | {best_share} | {best_ratio} |")
+                   + " | " + (f"{100 * best_share:.0f} %" if best_share is not None else "—")
+                   + " | " + (f"{best_ratio:.1f}×" if best_ratio is not None else "—") + " |")
     out.append("")
 if denormal:
     normal = denormal.get("normal_inputs")
@@ -182,16 +195,9 @@ def share(network, workload):
     return mine[1] / peak if mine and peak else None
 
 
-# A missed target next to what the row's memory floor (above) allows: its share of peak or its
-# speed-up over a peer, were it to run at the floor.
-def share_at(network, workload, floor):
-    mine = rows[(network, workload, "nabla")]
-    return mine[1] * mine[0] / floor / peak
-
-
-def allowed_by_floor(network, workload, text):
-    floor = floors.get((network, workload))
-    return f"; the parameters' traffic alone allows at most {text(floor)} here" if floor and peak else ""
+# A missed target next to what the row's memory floor (above) allows.
+def allowed_by_floor(value, text):
+    return "" if value is None else f"; the parameters' traffic alone allows at most {text(value)} here"
 
 
 checks = []
@@ -203,7 +209,7 @@ for network in ("M", "W"):
         if value is not None:
             met = value >= floor
             checks.append((f"{network} {WORKLOADS[workload][0]}: {100 * value:.0f} % of peak (target {100 * floor:.0f} %)"
-                           + ("" if met else allowed_by_floor(network, workload, lambda f: f"{100 * share_at(network, workload, f):.0f} % of peak")),
+                           + ("" if met else allowed_by_floor(share_at_floor(network, workload), lambda v: f"{100 * v:.0f} % of peak")),
                            met))
 for network in ("T", "S"):
     for workload in WORKLOADS:
@@ -215,7 +221,7 @@ for network in ("M", "W"):
         value = ratio(network, workload, "fann")
         if value is not None:
             checks.append((f"{network} {WORKLOADS[workload][0]}: {value:.1f}× faster than FANN (target 10×)"
-                           + ("" if value >= 10 else allowed_by_floor(network, workload, lambda f: f"{rows[(network, workload, 'fann')][0] / f:.1f}×")),
+                           + ("" if value >= 10 else allowed_by_floor(speedup_at_floor(network, workload, "fann"), lambda v: f"{v:.1f}×")),
                            value >= 10))
 for network in ("T", "S"):
     for workload in ("forward", "train_sample"):
