@@ -274,6 +274,89 @@ TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", 
     }
 }
 
+// The largest |Δθ| a step reports is the largest difference between the parameters before and
+// after it, whichever way each coefficient was written: a vector at a time, or alone (the
+// columns past a row's last whole vector, a bias's last few, every coefficient of the XOR net).
+template <class P> typename P::value_type largest_difference(const P& before, const P& after) {
+    using T = typename P::value_type;
+    T largest = 0;
+    nabla::detail::zip_tensors(
+        [&](const auto& s, const auto& t) {
+            for (std::size_t i = 0; i < s.size(); ++i) largest = std::max(largest, std::abs(t.data()[i] - s.data()[i]));
+        },
+        before, after);
+    return largest;
+}
+
+TEMPLATE_TEST_CASE("a step reports the largest change it made", "[training]", float, double) {
+    using T = TestType;
+    testing::random_source random{31};
+    // where(before, after) is the largest change where the case means it to be, which must be
+    // the largest of all: so that a maximum lost on that path would be seen.
+    const auto check = [&]<class net_t, class L, class Where>(net_t net, L loss, T last_input, Where where) {
+        constexpr std::size_t n = net_t::input_size, m = net_t::output_size;
+        nabla::vector<T, n> x;
+        testing::fill(x, random, -0.9, 0.9);
+        if (last_input != T(0)) x[n - 1] = last_input;
+        nabla::vector<T, m> y_hat{};
+        y_hat[0] = T(1);
+        // The batch: the sample five times, so that its sums keep the one sample's order of magnitudes.
+        nabla::matrix<T, n, 5> X;
+        nabla::matrix<T, m, 5> Y;
+        for (std::size_t j = 0; j < 5; ++j) {
+            for (std::size_t i = 0; i < n; ++i) X(i, j) = x[i];
+            for (std::size_t i = 0; i < m; ++i) Y(i, j) = y_hat[i];
+        }
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.3}};
+        for (int k = 0; k < 2; ++k) {
+            net_t before = net;
+            const auto r = opt.step(net, loss, x, y_hat); // fused into the backward pass
+            REQUIRE(r.applied);
+            CHECK(r.largest_change == double(largest_difference(before, net)));
+            CHECK(where(before, net) == largest_difference(before, net));
+            before = net;
+            const auto batch = opt.step(net, loss, X, Y, T(1) / 5); // applied where ∇C is formed
+            REQUIRE(batch.applied);
+            CHECK(batch.largest_change == double(largest_difference(before, net)));
+            CHECK(where(before, net) == largest_difference(before, net));
+        }
+    };
+    const auto in_biases = [](const auto& before, const auto& after) {
+        using P = std::remove_cvref_t<decltype(before)>;
+        T largest = 0;
+        const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
+            for (std::size_t i = 0; i < P::sizes[l]; ++i)
+                largest = std::max(largest, std::abs(after.template b<l>()[i] - before.template b<l>()[i]));
+        };
+        [&]<std::size_t... l>(std::index_sequence<l...>) {
+            (layer(std::integral_constant<std::size_t, l + 1>{}), ...);
+        }(std::make_index_sequence<P::depth>{});
+        return largest;
+    };
+    // The XOR net: with |x| < 1 and σ < 1, |∂C/∂b^l| = |δ^l| exceeds every |∂C/∂W^l_ij| = |δ^l_i a_j|.
+    using xor_t = nabla::network<T, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>>;
+    xor_t xor_net;
+    nabla::initialize(xor_net, nabla::init::uniform{-1, 1}, 32);
+    check(xor_net, nabla::squared_error{}, T(0), in_biases);
+    // One layer of 21 inputs: the last is past every whole vector (of 2, 4, 8 or 16); set to 8,
+    // it makes W's last column, η δ_i · 8, the largest change (b_i's is η δ_i, the others' η δ_i x_j).
+    using one_layer_t = nabla::network<T, nabla::input<21>, nabla::dense<3, nabla::identity>>;
+    one_layer_t one_layer;
+    nabla::initialize(one_layer, nabla::init::xavier_uniform{}, 33);
+    const auto in_last_column = [](const one_layer_t& before, const one_layer_t& after) {
+        T largest = 0;
+        for (std::size_t i = 0; i < 3; ++i) largest = std::max(largest, std::abs(after.template W<1>()(i, 20) - before.template W<1>()(i, 20)));
+        return largest;
+    };
+    check(one_layer, nabla::squared_error{}, T(8), in_last_column);
+    // Every path at once, the largest change wherever it falls.
+    using wide_t = nabla::network<T, nabla::input<21>, nabla::dense<19, nabla::tanh>, nabla::dense<35, nabla::relu>,
+                                  nabla::dense<3, nabla::softmax>>;
+    wide_t wide;
+    nabla::initialize(wide, nabla::init::xavier_uniform{}, 34);
+    check(wide, nabla::cross_entropy{}, T(0), [](const wide_t& before, const wide_t& after) { return largest_difference(before, after); });
+}
+
 // sgd's one-sample step folds the update into the backward pass, vouched for by the largest |W^l|
 // and |b^l| the forward pass noted as it read them. Layers of 37 × 40 and 20 × 37 go through the
 // one-sample vector kernel (rows of two vectors or more), with columns past the last whole vector.

@@ -69,7 +69,7 @@ bits_of<typename P::value_type> update_with_batch_gradient(P& net, const Tape& t
                                }),
          ...);
     }(std::make_index_sequence<P::depth>{});
-    return update.changes.value_bits();
+    return update.change_bits();
 }
 
 } // namespace nabla::detail
