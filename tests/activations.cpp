@@ -1,7 +1,10 @@
 // Activations: σ against the standard library, σ' against finite differences, and softmax's
 // Jacobian-vector product against the full Jacobian.
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <type_traits>
 
 #include "testing.hpp"
 
@@ -101,4 +104,41 @@ TEMPLATE_TEST_CASE("softmax", "[activations]", float, double) {
         CHECK(A(1, 1) == T(0.5));
         CHECK(testing::close(A(0, 2), T(1) / (T(1) + std::exp(T(2))), 1e-6));
     }
+}
+
+// A sigmoid layer of two to four values runs on the lanes of one register where the pass stands
+// alone (net(x), the tape of a gradient), and one value at a time in a training step's pass,
+// whose latency it shortens; both must give σ's values bit for bit, as a wide layer would.
+TEST_CASE("narrow sigmoid layers give the same values in every pass", "[activations]") {
+    using net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<2, nabla::sigmoid>,
+                                 nabla::dense<1, nabla::sigmoid>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::uniform{-4, 4}, 41);
+    testing::random_source random{42};
+    const auto bits = [](float v) { return std::bit_cast<std::uint32_t>(v); };
+    for (int k = 0; k < 50; ++k) {
+        nabla::vector<float, 2> x;
+        testing::fill(x, random, -30, 30); // σ near 0 and 1 as well as in between
+        const auto alone = nabla::forward(net, x);
+        nabla::detail::magnitudes_seen<float, 3> seen;
+        const nabla::forward_tape<net_t, nabla::vector<float, 2>> chained(net, x, seen); // a fused step's pass
+        const auto same_layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
+            for (std::size_t i = 0; i < net_t::sizes[l]; ++i) {
+                const float z = alone.template z<l>()[i];
+                CHECK(bits(chained.template z<l>()[i]) == bits(z));
+                CHECK(bits(alone.template a<l>()[i]) == bits(nabla::detail::sigmoid_approximation(z)));
+                CHECK(bits(chained.template a<l>()[i]) == bits(nabla::detail::sigmoid_approximation(z)));
+            }
+        };
+        same_layer(std::integral_constant<std::size_t, 1>{});
+        same_layer(std::integral_constant<std::size_t, 2>{});
+        same_layer(std::integral_constant<std::size_t, 3>{});
+        CHECK(bits(net(x)[0]) == bits(alone.output()[0]));
+    }
+    // A value past the lanes' range (|z| > 86) sends the whole layer to the lone form.
+    net.W<1>()(1, 0) = 10;
+    nabla::vector<float, 2> x{20, 0};
+    const auto far = nabla::forward(net, x);
+    REQUIRE(far.z<1>()[1] > 86);
+    for (std::size_t i = 0; i < 3; ++i) CHECK(bits(far.a<1>()[i]) == bits(nabla::detail::sigmoid_approximation(far.z<1>()[i])));
 }

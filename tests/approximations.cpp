@@ -40,7 +40,7 @@ bool same(float a, float b) {
 
 struct worst {
     std::int64_t exp = 0, tanh = 0, sigmoid = 0; // ulps
-    std::uint64_t lone_differs = 0;              // values where the lone_value form is not bit for bit the same
+    std::uint64_t lone_differs = 0;              // values where a lone_value or four-lane form is not bit for bit the same
     double fast_tanh = 0, fast_sigmoid = 0;      // absolute
     float exp_at = 0, tanh_at = 0, sigmoid_at = 0;
     void merge(const worst& o) {
@@ -58,7 +58,7 @@ struct worst {
 // references, then the comparison.
 worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
     constexpr std::size_t block = 1024;
-    std::array<float, block> x, e, t, s, ft, fs, le, lt, ls, lft, lfs;
+    std::array<float, block> x, e, t, s, ft, fs, le, lt, ls, lft, lfs, s4;
     worst w;
     for (std::uint64_t start = first; start < last; start += block * stride) {
         std::size_t n = 0;
@@ -73,6 +73,14 @@ worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
         for (std::size_t i = 0; i < n; ++i) ls[i] = sigmoid_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) lft[i] = fast_tanh_approximation<lone_value>(x[i]);
         for (std::size_t i = 0; i < n; ++i) lfs[i] = fast_sigmoid_approximation<lone_value>(x[i]);
+        // σ's four-lane form, four neighbours at a time (a lane past the range sends all four
+        // to the lone form: block is a multiple of 4, and the last group is padded with 0).
+        for (std::size_t i = 0; i < n; i += 4) {
+            nabla::detail::four_floats lanes{};
+            for (std::size_t k = 0; k < 4 && i + k < n; ++k) lanes[k] = x[i + k];
+            lanes = sigmoid_approximation(lanes);
+            for (std::size_t k = 0; k < 4 && i + k < n; ++k) s4[i + k] = lanes[k];
+        }
         for (std::size_t i = 0; i < n; ++i) {
             const float exp_reference = std::exp(x[i]), tanh_reference = std::tanh(x[i]);
             // σ has no std:: function: 1 / (1 + e^{-x}) in double, rounded once.
@@ -80,7 +88,7 @@ worst sweep(std::uint64_t first, std::uint64_t last, std::uint64_t stride) {
             const auto sigmoid_reference = static_cast<float>((d >= 0 ? 1 : e_minus) / (1 + e_minus));
             worst here;
             here.lone_differs = !same(le[i], e[i]) + !same(lt[i], t[i]) + !same(ls[i], s[i]) + !same(lft[i], ft[i]) +
-                                !same(lfs[i], fs[i]);
+                                !same(lfs[i], fs[i]) + !same(s4[i], s[i]);
             here.exp = ulps(e[i], exp_reference), here.exp_at = x[i];
             here.tanh = ulps(t[i], tanh_reference), here.tanh_at = x[i];
             here.sigmoid = ulps(s[i], sigmoid_reference), here.sigmoid_at = x[i];
@@ -142,6 +150,13 @@ TEST_CASE("the approximations' limits and special values", "[approximations]") {
     CHECK(std::signbit(tanh_approximation<lone_value>(-0.f)));
     CHECK(tanh_approximation<lone_value>(-inf) == -1.f);
     CHECK(exp_approximation<lone_value>(inf) == inf);
+    // σ's four-lane form beside values that send it to the lone form (|x| > 86), and specials.
+    for (const nabla::detail::four_floats lanes : {nabla::detail::four_floats{0.5f, -100.f, 3.f, NAN},
+                                                   nabla::detail::four_floats{inf, -inf, 1e-40f, -0.f},
+                                                   nabla::detail::four_floats{-86.f, 86.f, -1.f, 20.f}}) {
+        const nabla::detail::four_floats result = sigmoid_approximation(lanes);
+        for (int k = 0; k < 4; ++k) CHECK(same(result[k], sigmoid_approximation<lone_value>(lanes[k])));
+    }
     // fast_tanh, fast_sigmoid: the lone forms in double too.
     for (const double z : {-7.0, -4.9717868, -1.25, -0.0, 0.3, 2.0, 6.5}) {
         CHECK(fast_tanh_approximation<lone_value>(z) == fast_tanh_approximation(z));

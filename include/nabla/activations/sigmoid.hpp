@@ -28,6 +28,10 @@ struct sigmoid final {
         if constexpr (std::is_same_v<T, float>) return detail::sigmoid_approximation<detail::lone_value>(z);
         else return function(z);
     }
+    // Up to four float values side by side, with the same results (see detail::lane_values).
+    static detail::four_floats function(detail::four_floats z, detail::four_lanes) noexcept {
+        return detail::sigmoid_approximation(z);
+    }
     template <class T> static constexpr T derivative(T, T a) noexcept { return a * (T(1) - a); }
 };
 

@@ -120,7 +120,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     }
     ((seen.b[l] = largest_magnitude(b)), ...);
     if (!activated) {
-        activate<sigma>(z, a);
+        activate<sigma, (sizeof...(Seen) > 0)>(z, a); // noting magnitudes: a fused training step's pass
         if constexpr (C > 1 && l < P::depth) ((seen.a[l] = largest_magnitude(a)), ...);
     }
 }
