@@ -159,6 +159,18 @@ template <class Net, bool Fixed> void train_batch(benchmark::State& state) {
     });
 }
 
+// Forward passes in a chain, as bench_nabla.cpp's chained/ rows: each input's first value is the
+// last output's.
+template <class Net> void forward_chained(benchmark::State& state) {
+    auto& m = model<Net, true>();
+    auto x = input_block<Net, true, 1>();
+    typename eigen_model<Net, true>::template layers<typename eigen_model<Net, true>::seq>::template A<1> a;
+    bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
+        m.template forward<1>(x, a);
+        x(0, 0) = std::get<eigen_model<Net, true>::L>(a)(0, 0);
+    });
+    benchmark::DoNotOptimize(x.data());
+}
 template <class Net> void forward_fixed(benchmark::State& s) { forward<Net, true>(s); }
 template <class Net> void forward_dynamic(benchmark::State& s) { forward<Net, false>(s); }
 template <class Net> void train_sample_fixed(benchmark::State& s) { train_sample<Net, true>(s); }
@@ -170,3 +182,5 @@ template <class Net> void train_batch_dynamic(benchmark::State& s) { train_batch
 
 NABLA_BENCHMARK_ROWS("eigen_fixed", forward_fixed, train_sample_fixed, train_batch_fixed);
 NABLA_BENCHMARK_ROWS("eigen_dynamic", forward_dynamic, train_sample_dynamic, train_batch_dynamic);
+BENCHMARK_TEMPLATE(forward_chained, bench::T)->Name("chained/T_forward/eigen_fixed");
+BENCHMARK_TEMPLATE(forward_chained, bench::S)->Name("chained/S_forward/eigen_fixed");

@@ -47,6 +47,27 @@ template <class Net, class Method = nabla::sgd> void train_batch(benchmark::Stat
 
 NABLA_BENCHMARK_ROWS("nabla", forward, train_sample, train_batch);
 
+// Forward passes in a chain: each input's first value is the last output's, so a pass starts only
+// when the one before it has ended, and the row measures latency where forward/ measures throughput
+// (independent passes overlap). T and S, whose narrow layers are latency-bound.
+namespace {
+
+template <class Net> void forward_chained(benchmark::State& state) {
+    const auto& net = bench::weights<Net>();
+    nabla::vector<float, Net::sizes.front()> x;
+    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
+        const auto y = net(x);
+        x[0] = y[0];
+    });
+    benchmark::DoNotOptimize(x);
+}
+
+} // namespace
+
+BENCHMARK_TEMPLATE(forward_chained, bench::T)->Name("chained/T_forward/nabla");
+BENCHMARK_TEMPLATE(forward_chained, bench::S)->Name("chained/S_forward/nabla");
+
 // The cost of subnormal numbers: M's forward pass on inputs scaled into the subnormal range (so
 // every product and sum is subnormal), without and with nabla::flush_denormals, beside the same
 // pass on normal inputs.

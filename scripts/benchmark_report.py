@@ -19,7 +19,7 @@ WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training ste
 IMPLEMENTATIONS = ["nabla", "handwritten", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
 SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
-rows, peak, denormal, placement, rules, batches, floors = {}, None, {}, {}, {}, {}, {}
+rows, peak, denormal, placement, rules, batches, floors, chained = {}, None, {}, {}, {}, {}, {}, {}
 for b in data["benchmarks"]:
     # The median of the repetitions: this is a shared machine, and a burst of load from a neighbour
     # moves a mean far more than a median.
@@ -37,6 +37,10 @@ for b in data["benchmarks"]:
         continue
     if name.startswith("denormal/"):
         denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
+        continue
+    if name.startswith("chained/"):
+        _, network, implementation = name.split("/")[:3]
+        chained[(network.removesuffix("_forward"), implementation)] = b["real_time"] * SCALE[b["time_unit"]]
         continue
     if name.startswith("batches/"):
         size = int(name.split("/")[2])
@@ -117,6 +121,18 @@ if floors:
         out.append(f"| {network} {WORKLOADS[workload][0]} | {floor:,.0f} ns | " + (f"{mine[0]:,.0f} ns | {mine[0] / floor:.2f}×" if mine else "— | —")
                    + " | " + (f"{100 * best_share:.0f} %" if best_share is not None else "—")
                    + " | " + (f"{best_ratio:.1f}×" if best_ratio is not None else "—") + " |")
+    out.append("")
+if chained:
+    out += ["## Forward passes in a chain", "",
+            "The forward rows above time independent passes, which the CPU overlaps: their throughput. Here",
+            "each input's first value is the last pass's output (`chained/…`), so a pass starts when the one",
+            "before it ends: their latency, as in a control loop. nabla's narrow σ layers take their four-lane",
+            "form alone and their lone form in a training step, whose passes are chained like these.", "",
+            "| network | nabla | eigen_fixed | nabla's speed-up |", "| --- | ---: | ---: | ---: |"]
+    for network in sorted({n for n, _ in chained}):
+        mine, theirs = chained.get((network, "nabla")), chained.get((network, "eigen_fixed"))
+        out.append(f"| {network} | " + (f"{mine:,.1f} ns" if mine else "—") + " | " + (f"{theirs:,.1f} ns" if theirs else "—")
+                   + " | " + (f"{theirs / mine:.2f}×" if mine and theirs else "—") + " |")
     out.append("")
 if denormal:
     normal = denormal.get("normal_inputs")
