@@ -120,23 +120,30 @@ constexpr float exp_approximation(float x) noexcept {
     return e.e_r * scale_a * scale_b;
 }
 
+// σ(x) from the parts of e^{-|x|} where 2^n is a normal float (n >= -125): e = e^r · 2^n is
+// exact with 2^n in one factor, so 1 + e is one fused multiply-add on e^r. F is float or
+// four_floats: the lone form and its four lanes (below) share these steps, and so their bits.
+template <class F> F sigmoid_from_parts(F x, const exp_parts<F>& parts) noexcept {
+    const F scale = std::bit_cast<F>((parts.n + 127u) << 23);
+    const F one = F{} + 1.f;
+#if defined(__FMA__)
+    F denominator;
+    if constexpr (std::is_same_v<F, float>) denominator = __builtin_fmaf(parts.e_r, scale, 1.f);
+    else denominator = __builtin_ia32_vfmaddps(parts.e_r, scale, one);
+#else
+    const F denominator = 1.f + parts.e_r * scale;
+#endif
+    return (x < 0.f ? parts.e_r * scale : one) / denominator;
+}
+
 // σ(x) from e = e^{-|x|} <= 1: 1 / (1 + e) for x >= 0 and e / (1 + e) below, so neither side
 // overflows and tiny results keep their precision. A value computed alone takes a shorter chain
-// to the same result: for n >= -125, e = e^r · 2^n is exact with 2^n in one factor, so 1 + e
-// is one fused multiply-add on e^r (its one rounding is the sum's), beside the product e.
+// to the same result, sigmoid_from_parts, where 2^n is a normal float.
 template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) noexcept {
     if constexpr (std::is_same_v<Pick, lone_value>) {
         if (!std::is_constant_evaluated()) {
             const exp_parts<float> parts = exp_reduced<Pick, true, true>(-Pick::magnitude(x));
-            if (static_cast<std::int32_t>(parts.n) >= -125) [[likely]] {
-                const float scale = std::bit_cast<float>((parts.n + 127u) << 23);
-#if defined(__FMA__)
-                const float denominator = __builtin_fmaf(parts.e_r, scale, 1.f);
-#else
-                const float denominator = 1.f + parts.e_r * scale;
-#endif
-                return (x < 0.f ? parts.e_r * scale : 1.f) / denominator;
-            }
+            if (static_cast<std::int32_t>(parts.n) >= -125) [[likely]] return sigmoid_from_parts(x, parts);
         }
     }
     const float e = exp_approximation<Pick, true, true>(-Pick::magnitude(x));
@@ -164,13 +171,7 @@ inline four_floats sigmoid_approximation(four_floats x) noexcept {
         for (int k = 0; k < 4; ++k) result[k] = sigmoid_approximation<lone_value>(x[k]);
         return result;
     }
-    const four_floats scale = std::bit_cast<four_floats>((parts.n + 127u) << 23);
-#if defined(__FMA__)
-    const four_floats denominator = __builtin_ia32_vfmaddps(parts.e_r, scale, four_floats{} + 1.f);
-#else
-    const four_floats denominator = 1.f + parts.e_r * scale;
-#endif
-    return (x < 0.f ? parts.e_r * scale : four_floats{} + 1.f) / denominator;
+    return sigmoid_from_parts(x, parts);
 }
 
 // tanh x: an odd polynomial (Cephes) below 0.625, where 1 - 2 / (e^{2|x|} + 1) would cancel;
