@@ -109,6 +109,10 @@ TEMPLATE_TEST_CASE("softmax", "[activations]", float, double) {
 // A sigmoid layer of two to four values runs on the lanes of one register where the pass stands
 // alone (net(x), the tape of a gradient), and one value at a time in a training step's pass,
 // whose latency it shortens; both must give σ's values bit for bit, as a wide layer would.
+// The same bits either way, so the values alone would not show the lanes left out: the hook is
+// checked by itself.
+static_assert(nabla::detail::lane_values<nabla::sigmoid, float, 3> && !nabla::detail::lane_values<nabla::tanh, float, 3> &&
+              !nabla::detail::lane_values<nabla::sigmoid, double, 3> && !nabla::detail::lane_values<nabla::sigmoid, float, 1>);
 TEST_CASE("narrow sigmoid layers give the same values in every pass", "[activations]") {
     using net_t = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<2, nabla::sigmoid>,
                                  nabla::dense<1, nabla::sigmoid>>;
