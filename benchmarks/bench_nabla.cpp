@@ -7,8 +7,7 @@ namespace {
 
 template <class Net> void forward(benchmark::State& state) {
     const auto& net = bench::weights<Net>();
-    nabla::vector<float, Net::sizes.front()> x;
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    auto x = bench::first_sample(bench::inputs<Net>());
     bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
         benchmark::DoNotOptimize(x);
         auto y = net(x);
@@ -21,10 +20,8 @@ template <class Net, class Method = nabla::sgd> void train_sample(benchmark::Sta
     static typename Net::net net;
     net = bench::weights<Net>();
     nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
-    nabla::vector<float, Net::sizes.front()> x;
-    nabla::vector<float, Net::sizes.back()> y;
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
-    for (std::size_t i = 0; i < y.size(); ++i) y[i] = bench::targets<Net>()(i, 0);
+    const auto x = bench::first_sample(bench::inputs<Net>());
+    const auto y = bench::first_sample(bench::targets<Net>());
     bench::measure(state, bench::train_flops<Net>(), 1, [&] {
         opt.step(net, typename Net::loss{}, x, y);
         benchmark::DoNotOptimize(net);
@@ -54,8 +51,7 @@ namespace {
 
 template <class Net> void forward_chained(benchmark::State& state) {
     const auto& net = bench::weights<Net>();
-    nabla::vector<float, Net::sizes.front()> x;
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0);
+    auto x = bench::first_sample(bench::inputs<Net>());
     bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
         const auto y = net(x);
         x[0] = y[0];
@@ -78,9 +74,9 @@ enum class inputs { normal, subnormal, subnormal_flushed };
 template <inputs Kind> void forward_denormal(benchmark::State& state) {
     using Net = bench::M;
     const auto& net = bench::weights<Net>();
-    nabla::vector<float, Net::sizes.front()> x;
+    auto x = bench::first_sample(bench::inputs<Net>());
     const float scale = Kind == inputs::normal ? 1.f : 1e-39f;
-    for (std::size_t i = 0; i < x.size(); ++i) x[i] = bench::inputs<Net>()(i, 0) * scale;
+    for (auto& v : x) v *= scale;
     const auto run = [&] {
         bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
             benchmark::DoNotOptimize(x);

@@ -92,6 +92,13 @@ template <class Net> const nabla::matrix<float, Net::sizes.back(), batch>& targe
     return y;
 }
 
+// The one-sample rows' sample: the batch's first column, of inputs<Net>() or targets<Net>().
+template <std::size_t n> nabla::vector<float, n> first_sample(const nabla::matrix<float, n, batch>& m) {
+    nabla::vector<float, n> v;
+    for (std::size_t i = 0; i < n; ++i) v[i] = m(i, 0);
+    return v;
+}
+
 // The heap allocations made so far (the benchmark binary replaces operator new to count them).
 std::size_t allocations();
 
