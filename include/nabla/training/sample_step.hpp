@@ -103,10 +103,10 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
         // δ_i a_j first and then scales it (the two agree to a rounding).
         const T scaled = scale * d;
         T* row = W + i * K;
-        for (std::size_t v = 0; v < vectors; ++v) {
+        along_row<vectors>([&](std::size_t v) {
             if constexpr (Backpropagate) sum[v] += d * S::load(row + v * N);
             update.scaled(row + v * N, scaled * S::load(a + v * N));
-        }
+        });
         for (std::size_t j = whole; j < K; ++j) {
             if constexpr (Backpropagate) tail[j - whole] += d * row[j];
             // As bits: g++ vectorises this loop across the rows with an integer maximum, not
