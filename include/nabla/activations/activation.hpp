@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include <nabla/detail/approximations.hpp>
+#include <nabla/detail/vector_unit.hpp>
 
 namespace nabla {
 
@@ -64,7 +65,7 @@ template <Activation A, bool Chained = false, class Z, class Out> constexpr void
     if constexpr (ElementwiseActivation<A> && Z::size() < lone_width && requires(T v) { A::function(v, lone_value{}); }) {
         for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = A::function(z.data()[k], lone_value{});
     } else if constexpr (ElementwiseActivation<A>) {
-        for (std::size_t k = 0; k < Z::size(); ++k) a.data()[k] = A::function(z.data()[k]);
+        each_index<T, Z::size()>([&](std::size_t k) { a.data()[k] = A::function(z.data()[k]); });
     } else {
         A::apply(z, a);
     }

@@ -13,18 +13,10 @@
 #include <utility>
 
 #include <nabla/detail/bytes.hpp>
+#include <nabla/detail/vector_unit.hpp>
 
 namespace nabla::detail {
 
-// The target's vector register, in bytes, and how many accumulators its register file holds with
-// room to spare for the operands (32 registers with AVX-512, 16 below).
-#if defined(__AVX512F__)
-inline constexpr std::size_t simd_bytes = 64, simd_accumulators = 24;
-#elif defined(__AVX__)
-inline constexpr std::size_t simd_bytes = 32, simd_accumulators = 12;
-#else
-inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
-#endif
 // Whether the running maxima of magnitudes (largest_seen) compare their bits as signed integers,
 // which order the same with the sign bit cleared: where the vector unit has no unsigned compare
 // (x86 before SSE4.1), g++ makes one of two subtractions beside a signed one, which made M's,
@@ -183,20 +175,6 @@ template <std::size_t n, class T> T largest_magnitude(const T* x) noexcept {
 }
 template <class Tensor> typename Tensor::value_type largest_magnitude(const Tensor& t) noexcept {
     return largest_magnitude<Tensor::size()>(t.data());
-}
-
-// f(0), …, f(count - 1), for the vectors along a row of a matrix. Unrolled whole by g++ where
-// the row's vectors fit in the registers beside the sums, which keeps the operand it meets across
-// rows (x, or a) in them; past that they cannot, and unrolling whole only multiplies the code:
-// SSE2's rows of 64 floats, unrolled 16 times, were 11 % of M's training unit's g++ instructions.
-// Two loops, since `#pragma GCC unroll` takes no template argument.
-template <std::size_t count, class F> inline void along_row(F&& f) noexcept {
-    if constexpr (count <= simd_accumulators) {
-        for (std::size_t v = 0; v < count; ++v) f(v);
-    } else {
-#pragma GCC unroll 4
-        for (std::size_t v = 0; v < count; ++v) f(v);
-    }
 }
 
 template <class T, std::size_t K, class Observe>

@@ -96,7 +96,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             assign(z.data(), W * a_previous);
             ((seen.W[l] = largest_magnitude(W)), ...);
         }
-        for (std::size_t i = 0; i < R; ++i) z.data()[i] += b[i];
+        each_index<T, R>([&](std::size_t i) { z.data()[i] += b[i]; });
     } else if (std::is_constant_evaluated()) {
         assign(z.data(), W * a_previous);
         for (std::size_t i = 0; i < R; ++i)

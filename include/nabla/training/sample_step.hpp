@@ -169,7 +169,7 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
             using sigma = typename P::template layer<l - 1>::activation;
             const auto& z = tape.template z<l - 1>();
             T* slope = slopes.template at<l - 1>();
-            for (std::size_t k = 0; k < z.size(); ++k) slope[k] = sigma::derivative(z.data()[k], a.data()[k]);
+            each_index<T, P::sizes[l - 1]>([&](std::size_t k) { slope[k] = sigma::derivative(z.data()[k], a.data()[k]); });
             const T largest_slope = largest_magnitude<P::sizes[l - 1]>(slope);
             // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
             const double largest_sum = double(P::sizes[l]) * largest_W * largest_delta * 1.0001;
@@ -199,7 +199,7 @@ bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, 
         T below[below_size];
         const bits here = layer(std::integral_constant<std::size_t, l>{}, delta, below);
         const T* slope = slopes.template at<l - 1>();
-        for (std::size_t j = 0; j < below_size; ++j) below[j] *= slope[j];
+        each_index<T, below_size>([&](std::size_t j) { below[j] *= slope[j]; });
         const bits rest = down_the_layers<l - 1>(slopes, below, layer);
         return rest > here ? rest : here;
     }

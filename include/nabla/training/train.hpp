@@ -98,8 +98,8 @@ constexpr typename N::parameters_type batch_gradient(const N& net, const S* samp
             matrix<T, N::output_size, Batch> Y;
             for (std::size_t j = 0; j < Batch; ++j) {
                 const S& s = samples[order(first + done + (j < used ? j : used - 1))];
-                for (std::size_t i = 0; i < N::input_size; ++i) X(i, j) = s.x[i];
-                for (std::size_t i = 0; i < N::output_size; ++i) Y(i, j) = s.y[i];
+                detail::each_index<T, N::input_size>([&](std::size_t i) { X(i, j) = s.x[i]; });
+                detail::each_index<T, N::output_size>([&](std::size_t i) { Y(i, j) = s.y[i]; });
             }
             add_gradient(total, net, loss, X, Y, used);
         }

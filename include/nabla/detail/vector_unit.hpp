@@ -1,0 +1,48 @@
+// The target's vector unit as the kernels size their loops for it: the register width, how many
+// accumulators the register file holds, and how far a loop of a given length is unrolled.
+#pragma once
+
+#include <cstddef>
+
+namespace nabla::detail {
+
+// The target's vector register, in bytes, and how many accumulators its register file holds with
+// room to spare for the operands (32 registers with AVX-512, 16 below).
+#if defined(__AVX512F__)
+inline constexpr std::size_t simd_bytes = 64, simd_accumulators = 24;
+#elif defined(__AVX__)
+inline constexpr std::size_t simd_bytes = 32, simd_accumulators = 12;
+#else
+inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
+#endif
+
+// f(0), …, f(count - 1), for the vectors along a row of a matrix. Unrolled whole by g++ where
+// the row's vectors fit in the registers beside the sums, which keeps the operand it meets across
+// rows (x, or a) in them; past that they cannot, and unrolling whole only multiplies the code:
+// SSE2's rows of 64 floats, unrolled 16 times, were 11 % of M's training unit's g++ instructions.
+// Two loops, since `#pragma GCC unroll` takes no template argument.
+template <std::size_t count, class F> inline void along_row(F&& f) noexcept {
+    if constexpr (count <= simd_accumulators) {
+        for (std::size_t v = 0; v < count; ++v) f(v);
+    } else {
+#pragma GCC unroll 4
+        for (std::size_t v = 0; v < count; ++v) f(v);
+    }
+}
+
+// f(0), …, f(n - 1) for an element-wise loop over n values of T, which the compiler vectorises.
+// Up to eight vectors the loop is left to g++, which unrolls it whole; past that it stays a loop:
+// g++ -O3 also unrolls whole a vectorised loop of up to 16 iterations (SSE2's 64 floats), and
+// those copies of the bias, activation, slope and δ loops and of a minibatch's columns were 4 % of
+// M's training unit's g++ instructions (8.65 → 8.31 G, the compile-time notes of
+// docs/benchmarks-notes.md).
+template <class T, std::size_t n, class F> constexpr void each_index(F&& f) noexcept {
+    if constexpr (n <= 8 * simd_bytes / sizeof(T)) {
+        for (std::size_t k = 0; k < n; ++k) f(k);
+    } else {
+#pragma GCC unroll 1
+        for (std::size_t k = 0; k < n; ++k) f(k);
+    }
+}
+
+} // namespace nabla::detail
