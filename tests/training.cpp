@@ -818,7 +818,8 @@ TEST_CASE("divergence stops training with the last finite parameters", "[trainin
                                 nabla::stop_when{.max_epochs = 50});
     CHECK(r.reason == nabla::stop_reason::diverged);
     CHECK(all_finite(net));
-    CHECK(net == expected);
+    // train's fused steps against the stored gradients' steps above.
+    CHECK(alike_to_roundings(net, expected));
 }
 
 TEST_CASE("evaluate and accuracy", "[training]") {
