@@ -54,7 +54,7 @@ template <Activation A, bool Chained = false, class Z, class Out> constexpr void
             four_floats lanes{};
             for (std::size_t k = 0; k < Z::size(); ++k) {
                 float value = z.data()[k];
-                lone_value::launder(value);
+                in_register(value);
                 lanes[k] = value;
             }
             lanes = A::function(lanes, four_lanes{});

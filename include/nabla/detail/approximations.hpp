@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include <nabla/detail/bytes.hpp>
+#include <nabla/detail/vector_unit.hpp>
 
 namespace nabla::detail {
 
@@ -48,17 +49,12 @@ struct lone_value {
     // bound hidden from the optimiser so that it cannot thread the clamped case into a constant-folded
     // copy of the whole formula (measured: σ is faster with the branches, tanh with min/max).
     template <bool Predicted> static constexpr float at_least(float x, float bound) noexcept {
-        if constexpr (!Predicted) launder(bound);
+        if constexpr (!Predicted) in_register(bound);
         return x < bound ? bound : x;
     }
     template <bool Predicted> static constexpr float at_most(float x, float bound) noexcept {
-        if constexpr (!Predicted) launder(bound);
+        if constexpr (!Predicted) in_register(bound);
         return x > bound ? bound : x;
-    }
-    static constexpr void launder([[maybe_unused]] float& value) noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-        if (!std::is_constant_evaluated()) asm("" : "+x"(value));
-#endif
     }
     template <class T> static constexpr T magnitude(T x) noexcept {
         if (std::is_constant_evaluated()) return magnitude_of(x);

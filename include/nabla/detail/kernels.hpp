@@ -101,16 +101,6 @@ template <class T> struct lane_sums {
     }
 };
 
-// Makes the compiler hold v in a register from here on. A vector that two instructions read
-// (W's coefficients, noted and multiplied) would otherwise be loaded by each of them, the load
-// folded into the instruction: two loads to a multiply-add, where loads bound the loop (M's
-// one-sample training step 5 % slower, W's 3-4 %).
-template <class V> inline void in_register([[maybe_unused]] V& v) noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-    asm("" : "+x"(v));
-#endif
-}
-
 // What the one-sample product may note about A's coefficients as it reads them: nothing, or their
 // largest magnitude (which the fused training step needs, and would otherwise read A again for).
 struct ignore_coefficients {
@@ -184,6 +174,7 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
     typename S::type sum{};
     along_row<K / N>([&](std::size_t v) {
         auto coefficients = S::load(row + v * N);
+        // Noted and multiplied: one load for the two (vector_unit.hpp's in_register).
         if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, ignore_coefficients>) in_register(coefficients);
         observe(coefficients);
         sum += coefficients * S::load(b + v * N);
