@@ -36,7 +36,8 @@ template <std::size_t count, class F> inline void along_row(F&& f) noexcept {
 // g++ -O3 also unrolls whole a vectorised loop of up to 16 iterations (SSE2's 64 floats), and
 // those copies of the bias, activation, slope and δ loops and of a minibatch's columns were 4 % of
 // M's training unit's g++ instructions (8.65 → 8.31 G, the compile-time notes of
-// docs/benchmarks-notes.md).
+// docs/benchmarks-notes.md). Unroll 1, not along_row's 4: the pragma binds the scalar loop, and
+// g++ still unrolled the vectorised loop of one marked 4 whole.
 template <class T, std::size_t n, class F> constexpr void each_index(F&& f) noexcept {
     if constexpr (n <= 8 * simd_bytes / sizeof(T)) {
         for (std::size_t k = 0; k < n; ++k) f(k);
