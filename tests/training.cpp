@@ -703,7 +703,9 @@ TEST_CASE("schedules", "[training]") {
             small_t a = start, b = start;
             nabla::train(a, data, nabla::squared_error{}, sgd, nabla::per_sample{.shuffle_seed = seed}, three);
             nabla::train(b, data, nabla::squared_error{}, sgd, nabla::minibatch<1>{.shuffle_seed = seed}, three);
-            CHECK(a == b);
+            // The one-sample and the batch fused steps: the same arithmetic, but g++ may contract a
+            // multiply-add in one and not the other (-march=native).
+            CHECK(alike_to_roundings(a, b));
             CHECK_FALSE(a == start);
         }
     }
