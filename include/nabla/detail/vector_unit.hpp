@@ -1,5 +1,6 @@
 // The target's vector unit as the kernels size their loops for it: the register width, how many
-// accumulators the register file holds, and how far a loop of a given length is unrolled.
+// accumulators the register file holds, how far a loop of a given length is unrolled, and a value
+// kept in a register (in_register).
 #pragma once
 
 #include <cstddef>
