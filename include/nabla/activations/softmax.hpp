@@ -19,8 +19,9 @@ struct softmax final {
     // Subtracting the column's maximum keeps every exponent <= 0: no overflow for any finite z.
     // The loops run along rows, over all columns at once, so that a batch's columns vectorise.
     // They stay loops (unroll 1): g++ had unrolled exp over a batch's vectors and the division
-    // over the 10 rows of M's and W's outputs whole, 3 % of their SSE2 training units' code
-    // (M's 8,146 → 7,890 instructions); one sample's softmax compiles to the same code either way.
+    // over the 10 rows of M's and W's outputs whole, 3 % of their SSE2 training units' code (M's
+    // 8,138 → 7,882 instructions, docs/benchmarks-notes.md); one sample's softmax compiles to the
+    // same code either way.
     template <class Z, class A> static constexpr void apply(const Z& z, A& a) noexcept {
         using T = typename Z::value_type;
         constexpr std::size_t rows = Z::row_count, columns = Z::column_count;
