@@ -247,6 +247,7 @@ TEMPLATE_TEST_CASE("the product kernels match the definition for every shape and
     check_kernel<T, 256, 256, 1>(10);
     check_kernel<T, 5, 1, 40>(11);
     check_kernel<T, 3, 4, 16>(12); // A Bᵀ with B's 64 values transposed inline
+    check_kernel<T, 7, 77, 32>(28); // an odd K past long_inner, at run time in tiles of 3 rows
     // One sample through rows shorter than a vector (whole rows packed to a vector with AVX and
     // AVX-512: the tensor_native build of tests/meson.build), with rows left over in whole vectors,
     // one at a time, or both.

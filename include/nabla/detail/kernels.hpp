@@ -39,26 +39,44 @@ inline constexpr bool signed_magnitudes = false;
 
 // The sizes of a product out = A B (A R × K, B K × C) as a tile kernel sees them: fixed at compile
 // time for a small product, whose short loops pay for fixed bounds and unrolling; for a larger one
-// passed at run time, so that the shapes of a network share copies of the kernel. Only A's row
-// stride K stays fixed where A is read by rows: with it at run time, each of a tile's rows needs a
-// pointer register of its own, and g++ spilled the accumulators (W's batch step ran 9 % slower in
-// an A/B run of scripts/compare_benchmarks.sh against that variant).
+// passed at run time, so that the shapes of a network share copies of the kernel. Where A is read
+// by rows, its row stride K stays fixed in AVX-512's 12- and 24-row tiles: with it at run time,
+// each of a tile's rows needs a pointer register of its own, and g++ spilled the accumulators (W's
+// batch step ran 9 % slower in an A/B run of scripts/compare_benchmarks.sh against that variant).
+// Tiles of up to overlapping_rows rows (SSE2, AVX2) have the registers to spare, and take K at run
+// time, so that M's two hidden layers (K = 64, 128) share one copy: its training unit went from
+// 8.17 to 7.91 G g++ instructions, W's (one K) from 8.23 to 8.15, with SSE2's and AVX2's batch
+// steps as fast as before (compare_benchmarks.sh). Two kinds stay fixed, each measured in an AVX2
+// build: a short K (a minibatch's size, in δ aᵀ), whose fixed trip count kept momentum's and
+// Adam's M batch steps 3-4 % faster, and the tiles that note A's coefficients, whose fixed-length
+// pass over a row kept sgd's fused M batch step 7 % faster.
 template <std::size_t R, std::size_t K, std::size_t C> struct fixed_shape {
     static constexpr std::size_t rows = R, inner = K, columns = C;
-};
-template <std::size_t K> struct fixed_inner_shape {
-    static constexpr std::size_t inner = K;
-    std::size_t rows, columns;
 };
 struct runtime_shape {
     std::size_t rows, inner, columns;
 };
+// A read by rows: its tiles need A's row stride K and out's row stride C, never R, and two sizes
+// travel in registers where a third sends the shape through the stack at every call.
+template <std::size_t K> struct fixed_inner_shape {
+    static constexpr std::size_t inner = K;
+    std::size_t columns;
+};
+struct runtime_inner_shape {
+    std::size_t inner, columns;
+};
 // Up to this many multiply-adds (S's largest product on a batch of 32) a product is small.
 inline constexpr std::size_t small_product = 8192;
-template <std::size_t R, std::size_t K, std::size_t C, bool TransposeA> constexpr auto product_shape() noexcept {
+// Tiles of up to this many rows cover a band's last rows by overlapping (multiply_band).
+inline constexpr std::size_t overlapping_rows = 3;
+// From this K on, a tile's loop along K is long enough not to need a fixed trip count.
+inline constexpr std::size_t long_inner = 64;
+template <std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t TileRows, bool Notes>
+constexpr auto product_shape() noexcept {
     if constexpr (R * K * C <= small_product) return fixed_shape<R, K, C>{};
     else if constexpr (TransposeA) return runtime_shape{R, K, C};
-    else return fixed_inner_shape<K>{R, C};
+    else if constexpr (TileRows <= overlapping_rows && K >= long_inner && !Notes) return runtime_inner_shape{K, C};
+    else return fixed_inner_shape<K>{C};
 }
 
 template <class T> struct simd {
@@ -352,9 +370,6 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
     multiply_vector<T, R, K>(out, a, b);
 }
 
-// Tiles of up to this many rows cover a band's last rows by overlapping (multiply_band).
-inline constexpr std::size_t overlapping_rows = 3;
-
 // One tile of out = A B (B and out row-major, C columns): Rows rows from i0, Vectors vectors of
 // columns from j0; a tile of at most 3 rows leaves its first `skip` rows unstored (a band's last
 // tile, overlapping the one before it). Every B row segment loaded feeds Rows accumulators, every A
@@ -367,7 +382,12 @@ inline constexpr std::size_t overlapping_rows = 3;
 template <class T, bool TransposeA, std::size_t Rows, std::size_t Vectors, class Store, class Shape>
 NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape shape, std::size_t i0, std::size_t j0,
                                        [[maybe_unused]] std::size_t skip, Store& store) noexcept {
-    const std::size_t R = shape.rows, K = shape.inner, C = shape.columns;
+    const std::size_t K = shape.inner, C = shape.columns;
+    std::size_t R = 0; // read only where A is read by columns
+    if constexpr (TransposeA) R = shape.rows;
+    // multiply() sends K = 1 to the outer product and C < lanes elsewhere. Told so, g++ drops the
+    // copies of the loop it made for a run-time K or C of 1 (M's relu tile: 566 → 494 instructions).
+    if (K < 2 || C < 2) __builtin_unreachable();
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
@@ -425,7 +445,7 @@ template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA,
 inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
     constexpr std::size_t tiles = R / rows, left = R % rows;
-    constexpr auto shape = product_shape<R, K, C, TransposeA>();
+    constexpr auto shape = product_shape<R, K, C, TransposeA, rows, notes_coefficients<Store>>();
 #pragma GCC unroll 1
     for (std::size_t t = 0; t < tiles; ++t) multiply_tile<T, TransposeA, rows, Vectors>(out, a, b, shape, t * rows, j0, 0, store);
     if constexpr (left > 0 && rows <= overlapping_rows)
