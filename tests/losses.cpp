@@ -61,3 +61,28 @@ TEMPLATE_TEST_CASE("losses from the tape are exact where the output saturates", 
         CHECK(testing::close(C, T(300), 1e-6));
     }
 }
+
+// loss_value(net, …) computes a loss that reads z^L from a pass that never forms a^L (no tape, no
+// softmax): the same bits as the value from the tape, for one sample and through the batch's tiles.
+template <class T, class Out, class L> void check_value_without_tape(L loss) {
+    using net_t = nabla::network<T, nabla::input<64>, nabla::dense<48, nabla::relu>, nabla::dense<10, Out>>;
+    net_t net;
+    testing::randomize(net, 7);
+    testing::random_source random{8};
+    nabla::matrix<T, 64, 20> X;
+    nabla::matrix<T, 10, 20> Y;
+    testing::fill(X, random);
+    for (std::size_t j = 0; j < 20; ++j) Y(j % 10, j) = T(1);
+    nabla::vector<T, 64> x;
+    nabla::vector<T, 10> y;
+    for (std::size_t k = 0; k < 64; ++k) x[k] = X(k, 3);
+    for (std::size_t k = 0; k < 10; ++k) y[k] = Y(k, 3);
+    CHECK(nabla::loss_value(net, loss, x, y) == nabla::loss_value(nabla::forward(net, x), loss, y));
+    CHECK(nabla::loss_value(net, loss, X, Y) == nabla::loss_value(nabla::forward(net, X), loss, Y));
+}
+
+TEMPLATE_TEST_CASE("loss_value of a network is the value from its tape", "[losses]", float, double) {
+    check_value_without_tape<TestType, nabla::softmax>(nabla::cross_entropy{});
+    check_value_without_tape<TestType, nabla::sigmoid>(nabla::binary_cross_entropy{});
+    check_value_without_tape<TestType, nabla::identity>(nabla::squared_error{});
+}

@@ -20,11 +20,22 @@ constexpr auto loss_value(const forward_tape<N, X>& tape, L, const Y& y_hat) noe
 }
 
 // C(net(x), ŷ).   double C = nabla::loss_value(net, nabla::squared_error{}, x, y_hat);
+// A loss computed from z^L gets it from a pass without a tape, which never forms a^L.
 template <class N, class L, class X, class Y>
-constexpr auto loss_value(const N& net, L loss, const X& x, const Y& y_hat) noexcept {
-    const auto tape = forward(net, x);
-    if constexpr (std::is_same_v<decltype(tape), const detail::error_result>) return detail::error_result{};
-    else return loss_value(tape, loss, y_hat);
+constexpr auto loss_value(const N& net, [[maybe_unused]] L loss, const X& x, const Y& y_hat) noexcept {
+    using sigma = typename N::template layer<N::depth>::activation;
+    if constexpr (!detail::input_fits<typename N::parameters_type, X>()) {
+        return detail::error_result{};
+    } else {
+        using T = typename N::value_type;
+        using Z = detail::column_block<T, N::output_size, X>;
+        if constexpr (!detail::target_fits<forward_tape<N, detail::column_block<T, N::input_size, X>>, L, Y>())
+            return detail::error_result{};
+        else if constexpr (requires(const Z& z) { L::template value_from_logits<sigma>(z, y_hat); })
+            return L::template value_from_logits<sigma>(detail::propagate_from<1, true>(net, x), y_hat);
+        else
+            return loss_value(forward(net, x), loss, y_hat);
+    }
 }
 
 } // namespace nabla

@@ -23,18 +23,7 @@ public:
     // One recursion step per layer, resolved at compile time: no loop over layers, no virtual call.
     template <class X> constexpr auto operator()(const X& x) const noexcept {
         if constexpr (!detail::input_fits<parameters_type, X>()) return detail::error_result{};
-        else return propagate_from<1>(x);
-    }
-
-private:
-    template <std::size_t l, class A> constexpr auto propagate_from(const A& a) const noexcept {
-        if constexpr (l > parameters_type::depth) {
-            return a;
-        } else {
-            detail::column_block<T, parameters_type::sizes[l], A> z(detail::uninitialized), next(detail::uninitialized);
-            detail::propagate<l>(*this, a, z, next);
-            return propagate_from<l + 1>(next);
-        }
+        else return detail::propagate_from<1>(*this, x);
     }
 };
 

@@ -47,7 +47,8 @@ template <class T, std::size_t Depth> struct magnitudes_seen {
 // With a magnitudes_seen, also the largest |W^l| and |b^l|: noted by the kernel as it reads
 // W^l (one sample's vector kernel, a batch's tiles), or read separately where another kernel runs;
 // for a batch through a hidden layer, also the largest |a^l| (the bounds never read the output's).
-template <std::size_t l, class P, class APrevious, class Z, class... Seen>
+// Without Activates, only z: a is left as it was.
+template <std::size_t l, bool Activates = true, class P, class APrevious, class Z, class... Seen>
 constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a, Seen&... seen) noexcept {
     using T = typename P::value_type;
     const auto& W = theta.template W<l>();
@@ -108,7 +109,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         // copy of every small product's tiles, tanh's formula took S's training unit from 8.6 to
         // 10.8 G g++ instructions.
         constexpr bool noted = sizeof...(Seen) > 0 && tiles_note_rows<T, K, C>;
-        constexpr bool fused = ElementwiseActivation<sigma> && R * K * C > small_product;
+        constexpr bool fused = Activates && ElementwiseActivation<sigma> && R * K * C > small_product;
         store_with_bias<T, C, noted, std::conditional_t<fused, sigma, void>> store{z.data(), b.data(), a.data()};
         (W * a_previous).evaluate_into(z.data(), store);
         if constexpr (noted) ((seen.W[l] = store.coefficients.value()), ...);
@@ -119,9 +120,23 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         }
     }
     ((seen.b[l] = largest_magnitude(b)), ...);
-    if (!activated) {
+    if (Activates && !activated) {
         activate<sigma, (sizeof...(Seen) > 0)>(z, a); // noting magnitudes: a fused training step's pass
         if constexpr (C > 1 && l < P::depth) ((seen.a[l] = largest_magnitude(a)), ...);
+    }
+}
+
+// The forward pass from a^{l-1} = a, without a tape: a^L, or with Logits z^L, for a loss computed
+// from z^L (softmax's exps are then not needed for C).
+template <std::size_t l, bool Logits = false, class P, class A> constexpr auto propagate_from(const P& theta, const A& a) noexcept {
+    if constexpr (l > P::depth) {
+        return a;
+    } else {
+        constexpr bool last = Logits && l == P::depth;
+        column_block<typename P::value_type, P::sizes[l], A> z(uninitialized), next(uninitialized);
+        propagate<l, !last>(theta, a, z, next);
+        if constexpr (last) return z;
+        else return propagate_from<l + 1, Logits>(theta, next);
     }
 }
 
