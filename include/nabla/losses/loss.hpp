@@ -19,10 +19,14 @@ concept Loss = requires {
 
 namespace detail {
 
+// Whether L computes C from the output layer's z (with activation A) instead of from its a.
+template <class L, class A, class Z, class Y>
+concept value_from_logits = requires(const Z& z, const Y& y_hat) { L::template value_from_logits<A>(z, y_hat); };
+
 // C from the output layer's z and a: exact even where a has saturated, if the loss knows how.
 template <Loss L, Activation A, class Z, class Y>
 constexpr typename Z::value_type output_value(const Z& z, const Z& a, const Y& y_hat) noexcept {
-    if constexpr (requires { L::template value_from_logits<A>(z, y_hat); })
+    if constexpr (value_from_logits<L, A, Z, Y>)
         return L::template value_from_logits<A>(z, y_hat);
     else
         return L::value(a, y_hat);

@@ -31,7 +31,7 @@ constexpr auto loss_value(const N& net, [[maybe_unused]] L loss, const X& x, con
         using Z = detail::column_block<T, N::output_size, X>;
         if constexpr (!detail::target_fits<forward_tape<N, detail::column_block<T, N::input_size, X>>, L, Y>())
             return detail::error_result{};
-        else if constexpr (requires(const Z& z) { L::template value_from_logits<sigma>(z, y_hat); })
+        else if constexpr (detail::value_from_logits<L, sigma, Z, Y>)
             return L::template value_from_logits<sigma>(detail::propagate_from<1, true>(net, x), y_hat);
         else
             return loss_value(forward(net, x), loss, y_hat);
