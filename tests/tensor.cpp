@@ -305,6 +305,48 @@ TEMPLATE_TEST_CASE("the one-sample product sees every coefficient of A", "[tenso
     check_observed_maximum<TestType, 1, 20>();
 }
 
+// largest_seen::not_nan (vrangeps where AVX-512DQ has it, the bits' maximum elsewhere) keeps
+// the same largest magnitude as operator() for every value that is not NaN: signed zeros,
+// subnormals, normal values, the largest finite and infinities, at every lane, in any order.
+TEMPLATE_TEST_CASE("largest_seen::not_nan keeps the largest magnitude as operator() does", "[tensor]", float, double) {
+    using T = TestType;
+    using S = nabla::detail::simd<T>;
+    using limits = std::numeric_limits<T>;
+    const T values[] = {T(0),
+                        -T(0),
+                        limits::denorm_min(),
+                        -limits::denorm_min() * 7,
+                        limits::min() / 2,
+                        limits::min(),
+                        T(-1.5),
+                        T(2),
+                        limits::max(),
+                        -limits::max(),
+                        limits::infinity(),
+                        -limits::infinity()};
+    constexpr std::size_t count = sizeof values / sizeof values[0];
+    std::size_t wrong = 0;
+    testing::random_source random{4242};
+    for (std::size_t trial = 0; trial < 2000; ++trial) {
+        nabla::detail::largest_seen<T> exact, fast;
+        const std::size_t vectors = 1 + trial % 3;
+        for (std::size_t v = 0; v < vectors; ++v) {
+            T lanes[S::lanes];
+            // Mostly small values, now and then one of the special ones, so that every one of
+            // them is at some point the largest.
+            for (auto& x : lanes) {
+                const double pick = random.uniform(0, 1);
+                x = pick < 0.5 ? values[std::size_t(random.uniform(0, 1) * count) % count] : T(random.uniform(-1, 1) * 1e-3);
+            }
+            const auto vector = S::load(lanes);
+            exact(vector);
+            fast.not_nan(vector);
+        }
+        wrong += exact.value_bits() != fast.value_bits();
+    }
+    CHECK(wrong == 0);
+}
+
 // detail::transpose: whole register blocks (16 × 16 floats with AVX-512, 4 × 4 with SSE) and the
 // edges around them, exactly.
 TEMPLATE_TEST_CASE("the transposition kernel moves every coefficient to its place", "[tensor]", float, double) {

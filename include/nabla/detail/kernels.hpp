@@ -13,6 +13,9 @@
 #include <utility>
 
 #include <nabla/detail/bytes.hpp>
+#if defined(__AVX512DQ__)
+#include <immintrin.h>
+#endif
 #include <nabla/detail/vector_unit.hpp>
 
 namespace nabla::detail {
@@ -132,6 +135,9 @@ template <class T> using magnitude_bits = std::conditional_t<signed_magnitudes, 
 // one-sample product shows it W's coefficients, the update loops the changes they make.
 template <class T> struct largest_seen {
     using bits = magnitude_bits<T>;
+#if defined(__AVX512DQ__)
+    static constexpr int max_magnitude = 0b1011; // vrangeps: the larger magnitude, its sign cleared
+#endif
     typedef bits SV __attribute__((vector_size(simd_bytes)));
     static constexpr bits magnitude = std::numeric_limits<std::make_signed_t<bits>>::max();
     SV lanes{};
@@ -139,6 +145,24 @@ template <class T> struct largest_seen {
     void operator()(const typename simd<T>::type& v) noexcept {
         const SV m = std::bit_cast<SV>(v) & magnitude;
         lanes = m > lanes ? m : lanes;
+    }
+    // The same for values known not to be NaN (the changes of a step that bounds or the exact
+    // check have vouched for): AVX-512DQ's vrangeps forms max(|lanes|, |v|) in one instruction
+    // where the mask and the integer maximum take two, but passes over a quiet NaN, as maxNum
+    // does, so W's coefficients, which may be NaN, are still noted by operator(). In the fused
+    // updates, one operation fewer of five a segment: M's one-sample step 2,036 → 1,866 ns, W's
+    // 21.9 → 20.2 µs, their batch steps 2-3 % faster (scripts/compare_benchmarks.sh).
+    void not_nan(const typename simd<T>::type& v) noexcept {
+#if defined(__AVX512DQ__)
+        if constexpr (sizeof(T) == 4) {
+            lanes = std::bit_cast<SV>(_mm512_range_ps(std::bit_cast<__m512>(lanes), std::bit_cast<__m512>(v), max_magnitude));
+            return;
+        } else if constexpr (sizeof(T) == 8) {
+            lanes = std::bit_cast<SV>(_mm512_range_pd(std::bit_cast<__m512d>(lanes), std::bit_cast<__m512d>(v), max_magnitude));
+            return;
+        }
+#endif
+        (*this)(v);
     }
     void operator()(T x) noexcept {
         const bits m = std::bit_cast<bits>(x) & magnitude;

@@ -56,7 +56,7 @@ template <class T, class Rule> struct update_in_place {
         const V old = simd<T>::load(at);
         const V next = rule(old, step, static_cast<V*>(nullptr));
         simd<T>::store(at, next);
-        changes(next - old);
+        changes.not_nan(next - old); // both finite: the step was vouched for
     }
     void scaled(T* at, T step) noexcept { note(written(at, step)); }
     // The update of one coefficient; returns its |Δθ|, the sign cleared in the vector register
