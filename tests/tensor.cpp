@@ -332,8 +332,8 @@ TEMPLATE_TEST_CASE("largest_seen::not_nan keeps the largest magnitude as operato
         const std::size_t vectors = 1 + trial % 3;
         for (std::size_t v = 0; v < vectors; ++v) {
             T lanes[S::lanes];
-            // Mostly small values, now and then one of the special ones, so that every one of
-            // them is at some point the largest.
+            // Half the lanes small values, half drawn from the special ones, so that each of
+            // those is at some point the largest.
             for (auto& x : lanes) {
                 const double pick = random.uniform(0, 1);
                 x = pick < 0.5 ? values[std::size_t(random.uniform(0, 1) * count) % count] : T(random.uniform(-1, 1) * 1e-3);

@@ -149,7 +149,9 @@ template <class T> struct largest_seen {
     // The same for values known not to be NaN (the changes of a step that bounds or the exact
     // check have vouched for): AVX-512DQ's vrangeps forms max(|lanes|, |v|) in one instruction
     // where the mask and the integer maximum take two, but passes over a quiet NaN, as maxNum
-    // does, so W's coefficients, which may be NaN, are still noted by operator(). In the fused
+    // does, so W's coefficients, which may be NaN, are still noted by operator(). Under
+    // flush_denormals it reads a subnormal as zero, as the subtraction that forms a change has
+    // then already flushed a subnormal one to zero. In the fused
     // updates, one operation fewer of five a segment: M's one-sample step 2,036 → 1,866 ns, W's
     // 21.9 → 20.2 µs, their batch steps 2-3 % faster (scripts/compare_benchmarks.sh).
     void not_nan(const typename simd<T>::type& v) noexcept {
