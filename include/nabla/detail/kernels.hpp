@@ -135,9 +135,6 @@ template <class T> using magnitude_bits = std::conditional_t<signed_magnitudes, 
 // one-sample product shows it W's coefficients, the update loops the changes they make.
 template <class T> struct largest_seen {
     using bits = magnitude_bits<T>;
-#if defined(__AVX512DQ__)
-    static constexpr int max_magnitude = 0b1011; // vrangeps: the larger magnitude, its sign cleared
-#endif
     typedef bits SV __attribute__((vector_size(simd_bytes)));
     static constexpr bits magnitude = std::numeric_limits<std::make_signed_t<bits>>::max();
     SV lanes{};
@@ -151,11 +148,12 @@ template <class T> struct largest_seen {
     // where the mask and the integer maximum take two, but passes over a quiet NaN, as maxNum
     // does, so W's coefficients, which may be NaN, are still noted by operator(). Under
     // flush_denormals it reads a subnormal as zero, as the subtraction that forms a change has
-    // then already flushed a subnormal one to zero. In the fused
-    // updates, one operation fewer of five a segment: M's one-sample step 2,036 → 1,866 ns, W's
-    // 21.9 → 20.2 µs, their batch steps 2-3 % faster (scripts/compare_benchmarks.sh).
+    // then already flushed a subnormal one to zero. In the fused updates, one operation fewer
+    // of five a segment: M's one-sample step 2,036 → 1,866 ns, W's 21.9 → 20.2 µs, their batch
+    // steps 2-3 % faster (scripts/compare_benchmarks.sh against the parent's binary).
     void not_nan(const typename simd<T>::type& v) noexcept {
 #if defined(__AVX512DQ__)
+        constexpr int max_magnitude = 0b1011; // the larger magnitude, its sign cleared
         if constexpr (sizeof(T) == 4) {
             lanes = std::bit_cast<SV>(_mm512_range_ps(std::bit_cast<__m512>(lanes), std::bit_cast<__m512>(v), max_magnitude));
             return;
