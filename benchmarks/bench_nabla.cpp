@@ -1,4 +1,5 @@
 // nabla: net(x), gradient + optimizer step on one sample, and on a minibatch of 32.
+#include <cmath>
 #include <string>
 
 #include "report.hpp"
@@ -63,6 +64,31 @@ template <class Net> void forward_chained(benchmark::State& state) {
 
 BENCHMARK_TEMPLATE(forward_chained, bench::T)->Name("chained/T_forward/nabla");
 BENCHMARK_TEMPLATE(forward_chained, bench::S)->Name("chained/S_forward/nabla");
+
+// σ of one value in a chain, each input the last output less 0.2 (which keeps it where σ curves),
+// sixteen links an iteration (counted as samples, so that the report gives the time of one):
+// the latency of the σ that T's layers of three values and one take, twice in series in each of
+// T's passes and training steps. nabla's lone form, which its training step runs, against
+// 1 / (1 + std::exp(-z)), which is what Eigen's fixed-size T calls for those layers (glibc's expf:
+// three and one values fill no packet of four).
+namespace {
+
+template <bool Nabla> void sigmoid_chained(benchmark::State& state) {
+    constexpr std::size_t links = 16;
+    float z = 0.3f;
+    bench::measure(state, 0, links, [&] {
+        for (std::size_t k = 0; k < links; ++k) {
+            if constexpr (Nabla) z = nabla::sigmoid::function(z, nabla::detail::lone_value{}) - 0.2f;
+            else z = 1.f / (1.f + std::exp(-z)) - 0.2f;
+        }
+    });
+    benchmark::DoNotOptimize(z);
+}
+
+} // namespace
+
+BENCHMARK_TEMPLATE(sigmoid_chained, true)->Name("chained/sigmoid/nabla");
+BENCHMARK_TEMPLATE(sigmoid_chained, false)->Name("chained/sigmoid/std_exp");
 
 // The cost of subnormal numbers: M's forward pass on inputs scaled into the subnormal range (so
 // every product and sum is subnormal), without and with nabla::flush_denormals, beside the same
