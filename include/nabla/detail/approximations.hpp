@@ -138,9 +138,9 @@ template <class F> constexpr F fused(F a, F b, F c) noexcept {
 
 // σ(x) from the parts of e^{-|x|} where s = 2^n is a normal float (n >= -125): e = (1 + q) s and
 // 1 + e are each one multiply-add on q, q s + s and q s + (s + 1), so that the division waits one
-// step after q, not two (+ 1, then · s + 1): σ of a lone value in a chain 15.8-16.4 → 14.9-15.3 ns,
-// T's one-sample step 1-2 ns faster (eight runs each); the worst error over every float stays
-// 2 ulp. F is float or four_floats: the lone form and its four lanes (below) share these steps,
+// step after q, not two (+ 1, then · s + 1): σ of a lone value in a chain 15.75 → 15.1 ns, T's
+// one-sample step 44.1-44.4 → 42.8-43.0 ns (eight alternating runs each, docs/benchmarks-notes.md);
+// the worst error over every float stays 2 ulp. F is float or four_floats: the lone form and its four lanes (below) share these steps,
 // and so their bits.
 template <class F> F sigmoid_from_parts(F x, const exp_parts<F>& parts) noexcept {
     const F scale = std::bit_cast<F>((parts.n + 127u) << 23);

@@ -11,11 +11,11 @@
 #include <limits>
 #include <type_traits>
 #include <utility>
+#if defined(__AVX512DQ__)
+#include <immintrin.h> // largest_seen::not_nan's vrangeps
+#endif
 
 #include <nabla/detail/bytes.hpp>
-#if defined(__AVX512DQ__)
-#include <immintrin.h>
-#endif
 #include <nabla/detail/vector_unit.hpp>
 
 namespace nabla::detail {
