@@ -580,6 +580,59 @@ TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored 
     CHECK(a.steps() == 4);
 }
 
+// A NaN weight in a relu layer is hidden from everything the step computes but its own row of z
+// (relu(NaN) = 0 and so is its slope, so the output and every δ stay finite), and NaN − η·0·a_j is
+// NaN: the step must still be refused, leaving θ bit for bit as it was. Where the forward pass
+// notes |W| by an instruction that passes over NaN (AVX-512DQ's vrangeps), the NaN it shows in z
+// is what refuses it. Rows of 32, so that W goes through the vector kernels.
+TEMPLATE_TEST_CASE("a one-sample step with a NaN weight hidden by relu changes nothing", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<32>, nabla::dense<64, nabla::relu>, nabla::dense<48, nabla::relu>,
+                                 nabla::dense<4, nabla::identity>>;
+    testing::random_source random{41};
+    nabla::vector<T, 32> x;
+    testing::fill(x, random);
+    x[17] = 0; // NaN · 0 is NaN too
+    const nabla::vector<T, 4> y_hat{1, 0, 0, 0};
+    const auto same_bits = [](const net_t& p, const net_t& q) {
+        bool same = true;
+        nabla::detail::zip_tensors(
+            [&](const auto& s, const auto& t) {
+                for (std::size_t i = 0; i < s.size(); ++i)
+                    same = same && std::bit_cast<nabla::detail::bits_of<T>>(s.data()[i]) ==
+                                       std::bit_cast<nabla::detail::bits_of<T>>(t.data()[i]);
+            },
+            p, q);
+        return same;
+    };
+    const auto refused = [&](net_t net, std::size_t layer) {
+        INFO("a NaN in W^" << layer);
+        const auto tape = nabla::forward(net, x);
+        for (const T y : tape.output()) REQUIRE(std::isfinite(y)); // hidden from the output
+        const net_t before = net;
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.1}};
+        const auto r = opt.step(net, nabla::squared_error{}, x, y_hat);
+        CHECK_FALSE(r.applied);
+        CHECK(opt.steps() == 0);
+        CHECK(same_bits(net, before));
+    };
+    net_t net;
+    nabla::initialize(net, nabla::init::xavier_uniform{}, 42);
+    for (auto& b : net.template b<1>()) b = T(0.5); // every other unit active, so the step has something to change
+    for (auto& b : net.template b<2>()) b = T(0.5);
+    {
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.1}};
+        net_t finite = net;
+        REQUIRE(opt.step(finite, nabla::squared_error{}, x, y_hat).applied); // the same step without the NaN is taken
+    }
+    net_t first = net;
+    first.template W<1>()(5, 17) = std::numeric_limits<T>::quiet_NaN();
+    refused(first, 1);
+    net_t second = net;
+    second.template W<2>()(47, 3) = std::numeric_limits<T>::quiet_NaN(); // the last row
+    refused(second, 2);
+}
+
 TEST_CASE("momentum and Adam follow their formulas over three steps", "[training]") {
     small_t net;
     nabla::initialize(net, nabla::init::uniform{-1, 1}, 9);

@@ -176,6 +176,22 @@ template <class T> struct largest_seen {
     T value() const noexcept { return std::bit_cast<T>(value_bits()); }
 };
 
+// Whether largest_seen::not_nan may pass over a NaN (its vrangeps form).
+#if defined(__AVX512DQ__)
+inline constexpr bool maximum_passes_nan = true;
+#else
+inline constexpr bool maximum_passes_nan = false;
+#endif
+
+// A product's observer that shows A's coefficient vectors to not_nan, for a caller that finds a NaN
+// among them in the results instead: NaN times anything (0 and ∞ too) is NaN, and so is any sum it
+// enters, so a NaN in row i of A leaves (A b)_i NaN.
+template <class T> struct largest_seen_but_nan {
+    largest_seen<T>& seen;
+    void operator()(const typename simd<T>::type& v) noexcept { seen.not_nan(v); }
+    void operator()(T x) noexcept { seen(x); }
+};
+
 // max |x_k| (NaN if any x_k is NaN): a loop that vectorises to integer maxima.
 template <class T> inline T largest_magnitude_inline(const T* x, std::size_t n) noexcept {
     using bits = magnitude_bits<T>;

@@ -36,8 +36,10 @@ template <class P, class X> constexpr bool input_fits() noexcept {
 
 // The largest |W^l| and |b^l| of every layer, noted by a forward pass that reads them anyway, and
 // for a batch the largest |a^l| and |δ^l| of the hidden layers, noted as the passes store them
-// (index l; a[0] and delta[L] are not noted). NaN where a tensor holds a NaN. What sgd's fused
-// steps need to know before they may write θ, without passes of their own over the tensors.
+// (index l; a[0] and delta[L] are not noted). NaN where a tensor holds a NaN, and W[l] on some
+// builds also where W^l a^{l-1} does (propagate): which only sends the step to its exact check.
+// What sgd's fused steps need to know before they may write θ, without passes of their own over
+// the tensors.
 template <class T, std::size_t Depth> struct magnitudes_seen {
     T W[Depth + 1]{}, b[Depth + 1]{}, a[Depth + 1]{}, delta[Depth + 1]{};
 };
@@ -91,8 +93,17 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
     } else if constexpr (C == 1) {
         if constexpr (sizeof...(Seen) == 1 && vector_kernel<T, R, K>) {
             largest_seen<T> largest;
-            multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest);
+            // |W| noted by vrangeps where there is one, one instruction a segment where the mask
+            // and integer maximum take two, and a NaN in W^l found in z^l = W^l a^{l-1}, R values
+            // read back from L1 (relu(NaN) = 0 would hide it from everything after): W's
+            // one-sample step 20.5 → 20.2 µs, M's 1,872-1,887 → 1,844-1,903 ns
+            // (scripts/compare_benchmarks.sh against the parent's binary, three runs).
+            multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest_seen_but_nan<T>{largest});
             ((seen.W[l] = largest.value()), ...);
+            if constexpr (maximum_passes_nan) {
+                const T largest_z = largest_magnitude(z);
+                if (largest_z != largest_z) ((seen.W[l] = largest_z), ...);
+            }
         } else {
             assign(z.data(), W * a_previous);
             ((seen.W[l] = largest_magnitude(W)), ...);
