@@ -1,7 +1,8 @@
 // The machine's single-core fp32 peak: independent chains of fused multiply-adds on the widest
 // vectors the compiler targets, so that batched throughput can be quoted as a fraction of it. And
-// the memory floor of the one-sample rows: the least time the traffic to a network's parameters
-// takes, whatever computes with them.
+// the memory floor of the one-sample rows: the time a loop takes that does nothing but the traffic
+// to a network's parameters, which a row bound by that traffic approaches (and, within this
+// machine's noise, can come out below: it is a measurement, not a bound).
 #include <cstddef>
 #include <vector>
 

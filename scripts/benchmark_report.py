@@ -111,13 +111,15 @@ def speedup_at_floor(network, workload, other):
 
 if floors:
     out += ["## Memory floor of the one-sample rows", "",
-            "The least time the traffic to the network's parameters takes on this machine, whatever computes",
-            "with them (`floor/…` in `benchmarks/bench_peak.cpp`): every parameter read once, as a forward",
-            "pass reads them, or read once and then read and written once, layers top down, as a training",
-            "step whose update is fused with its backward pass does; the parameters stay between calls",
-            "wherever the caches keep them, as they do for the implementations. A row's time cannot go below",
-            "its floor, so neither can its share of peak or its speed-up over a peer go above the figures here.", "",
-            "| row | floor | nabla | nabla / floor | the most % of peak the floor allows | the most speed-up over FANN |",
+            "The time a loop takes that does nothing but the traffic to the network's parameters",
+            "(`floor/…` in `benchmarks/bench_peak.cpp`): every parameter read once, as a forward pass reads",
+            "them, or read once and then read and written once, layers top down, as a training step whose",
+            "update is fused with its backward pass does; the parameters stay between calls wherever the",
+            "caches keep them, as they do for the implementations. A row near 1.00× its floor is bound by that",
+            "traffic, not by its arithmetic; the last two columns are what the row would reach at the floor's",
+            "time. The floor is a median of repetitions like every row and moves with the machine's load as",
+            "they do, so a row at the traffic's limit can come out below it.", "",
+            "| row | floor | nabla | nabla / floor | % of peak at the floor | speed-up over FANN at the floor |",
             "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for (network, workload), (floor, _) in sorted(floors.items()):
         mine = rows.get((network, workload, "nabla"))
@@ -223,7 +225,7 @@ def share(network, workload):
 
 # A missed target next to what the row's memory floor (above) allows.
 def allowed_by_floor(value, text):
-    return "" if value is None else f"; the parameters' traffic alone allows at most {text(value)} here"
+    return "" if value is None else f"; at the time of a loop that only streams its parameters, {text(value)} here"
 
 
 checks = []
