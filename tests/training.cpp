@@ -507,6 +507,34 @@ TEMPLATE_TEST_CASE("a batch step past the largest weight changes nothing", "[tra
     CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
 }
 
+// The same edge for sgd's fused one-sample step: the noted |W| is past a quarter of the range, so
+// the bounds cannot vouch and the exact check computes every new W_ij as the update will. Rows of
+// 40, past a vector, so that with FMA both take θ − (η scale δ_i) a_j (folds_step_factor): the
+// check must find the step one ulp outwards infinite and the step inwards finite, as written.
+TEMPLATE_TEST_CASE("a one-sample step past the largest weight changes nothing", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<40>, nabla::dense<4, nabla::softmax>>;
+    net_t edge;
+    nabla::initialize(edge, nabla::init::uniform{-1, 1}, 29);
+    edge.template W<1>()(0, 0) = std::numeric_limits<T>::max();
+    const net_t before = edge;
+    nabla::vector<T, 40> x;
+    for (auto& v : x) v = std::ldexp(T(1), -20);
+    const nabla::vector<T, 4> y_hat{T(0), T(1), T(0), T(0)};
+    const nabla::cross_entropy loss;
+    const T gradient = nabla::gradient(edge, loss, x, y_hat).template W<1>()(0, 0);
+    REQUIRE(gradient > T(0));
+    const T ulp = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits);
+    const T outwards = -ulp / (T(0.25) * gradient); // θ − η · scale · g = max + ulp
+    nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
+    CHECK_FALSE(opt.step(edge, loss, x, y_hat, outwards).applied);
+    CHECK(edge == before);
+    const auto inwards = opt.step(edge, loss, x, y_hat, -outwards);
+    CHECK(inwards.applied);
+    CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
+    CHECK(edge.template W<1>()(0, 0) >= std::numeric_limits<T>::max() - 2 * ulp);
+}
+
 // The fused batch step's bounds on ∂C/∂W^l = δ^l (a^{l-1})ᵀ read the largest |a^l| and |δ^l| of the
 // hidden layers that the passes' stores noted (products past small_product: layers 64 wide on 32
 // inputs). Two batches whose step overflows W^l, where every other bound vouches for it, all

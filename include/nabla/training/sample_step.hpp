@@ -5,6 +5,7 @@
 #pragma once
 
 #include <bit>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <type_traits>
@@ -23,6 +24,26 @@ template <class Rule>
 concept bounded_rule = requires(const Rule& rule, double g) {
     { rule.change_bound(g) } -> std::same_as<double>;
 };
+
+// Rules whose change is −c g for a factor c (sgd: c = η), on a target that contracts multiply-adds,
+// where the fused step is alike to the stored gradient's to roundings, not bit for bit: there the
+// one-sample update forms θ − (c scale δ_i) a_j, one multiply-add a coefficient, where
+// θ − c ((scale δ_i) a_j) takes a multiply besides, which the backward pass's sum and the update
+// share the FMA units with (W's one-sample step 4-7 % faster, M's within noise,
+// docs/benchmarks-notes.md). Rows shorter than a vector (T's) keep the multiply: there the
+// factor's multiply, one a row, lengthened the step's chain (T's 43.2 → 44.7 ns). Without FMA the
+// multiply stays everywhere, which rounds as the stored gradient's path does, bit for bit at
+// scale 1. The bound that vouches for the bias's change, |c scale| max |δ| below a quarter of the
+// range, also keeps the factor c scale δ_i finite.
+template <class Rule, class T>
+concept folds_step_factor =
+#if defined(__FMA__)
+    requires(const Rule& rule) {
+        { rule.step_factor() } -> std::same_as<T>;
+    };
+#else
+    false;
+#endif
 
 // 2^(max_exponent - 2): a sum of two values below it cannot overflow.
 template <class T> inline constexpr double quarter_range = [] {
@@ -59,14 +80,30 @@ template <class T, class Rule> struct update_in_place {
         changes.not_nan(next - old); // both finite: the step was vouched for
     }
     void scaled(T* at, T step) noexcept { note(written(at, step)); }
-    // The update of one coefficient; returns its |Δθ|, the sign cleared in the vector register
-    // (written as ?:, g++ branched on the sign).
+    // θ − factor a at a vector whose old θ is already loaded, and at a coefficient, returning its
+    // |Δθ|: the update of folds_step_factor rules.
+    void folded(T* at, const V& old, T factor, const V& a) noexcept {
+        const V next = old - factor * a;
+        simd<T>::store(at, next);
+        changes.not_nan(next - old);
+    }
+    T folded(T* at, T factor, T a) noexcept {
+        const T old = *at;
+        const T next = old - factor * a;
+        *at = next;
+        return magnitude(next - old);
+    }
+    // The update of one coefficient; returns its |Δθ|.
     T written(T* at, T step) noexcept {
         const T old = *at;
         const T next = rule(old, step, static_cast<T*>(nullptr));
         *at = next;
-        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(next - old);
-        else return __builtin_fabs(next - old);
+        return magnitude(next - old);
+    }
+    // |x| with the sign cleared in the vector register (written as ?:, g++ branched on the sign).
+    static T magnitude(T x) noexcept {
+        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(x);
+        else return __builtin_fabs(x);
     }
     // Coefficients written one at a time (a bias's last few, the lone columns of the batch step)
     // keep their largest |Δθ| as a float: the maximum stays in the vector registers, where
@@ -103,15 +140,28 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
         // δ_i a_j first and then scales it (the two agree to a rounding).
         const T scaled = scale * d;
         T* row = W + i * K;
-        along_row<vectors>([&](std::size_t v) {
-            if constexpr (Backpropagate) sum[v] += d * S::load(row + v * N);
-            update.scaled(row + v * N, scaled * S::load(a + v * N));
-        });
-        for (std::size_t j = whole; j < K; ++j) {
-            if constexpr (Backpropagate) tail[j - whole] += d * row[j];
-            // As bits: g++ vectorises this loop across the rows with an integer maximum, not
-            // with a float one (S's 8-wide first layer made its step 25 % slower).
-            update.changes(update.written(row + j, scaled * a[j]));
+        if constexpr (folds_step_factor<Rule, T> && vectors > 0) {
+            const T factor = rule.step_factor() * scaled;
+            along_row<vectors>([&](std::size_t v) {
+                const V old = S::load(row + v * N);
+                if constexpr (Backpropagate) sum[v] += d * old;
+                update.folded(row + v * N, old, factor, S::load(a + v * N));
+            });
+            for (std::size_t j = whole; j < K; ++j) {
+                if constexpr (Backpropagate) tail[j - whole] += d * row[j];
+                update.changes(update.folded(row + j, factor, a[j]));
+            }
+        } else {
+            along_row<vectors>([&](std::size_t v) {
+                if constexpr (Backpropagate) sum[v] += d * S::load(row + v * N);
+                update.scaled(row + v * N, scaled * S::load(a + v * N));
+            });
+            for (std::size_t j = whole; j < K; ++j) {
+                if constexpr (Backpropagate) tail[j - whole] += d * row[j];
+                // As bits: g++ vectorises this loop across the rows with an integer maximum, not
+                // with a float one (S's 8-wide first layer made its step 25 % slower).
+                update.changes(update.written(row + j, scaled * a[j]));
+            }
         }
     }
     if constexpr (Backpropagate) {
@@ -242,7 +292,12 @@ NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T
         const T d = delta[i], scaled = scale * d;
         largest(rule(b[i], scaled, static_cast<T*>(nullptr)));
         const T* row = W + i * columns;
-        for (std::size_t j = 0; j < columns; ++j) largest(rule(row[j], scaled * a[j], static_cast<T*>(nullptr)));
+        if (folds_step_factor<Rule, T> && columns >= simd<T>::lanes) { // as update_rows forms them
+            const T factor = rule.step_factor() * scaled;
+            for (std::size_t j = 0; j < columns; ++j) largest(row[j] - factor * a[j]);
+        } else {
+            for (std::size_t j = 0; j < columns; ++j) largest(rule(row[j], scaled * a[j], static_cast<T*>(nullptr)));
+        }
         if (g != nullptr)
             for (std::size_t j = 0; j < columns; ++j) g[j] += d * row[j];
     }

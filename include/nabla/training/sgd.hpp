@@ -15,6 +15,8 @@ struct sgd final {
         constexpr rule(const sgd& method, std::size_t, double, double) noexcept : eta(static_cast<T>(method.learning_rate)) {}
         // U is T, or a vector of T for the optimiser's vectorised check.
         template <class U> constexpr U operator()(U theta, U g, U*) const noexcept { return theta - eta * g; }
+        // Δθ = −η g, linear in g: what lets the fused one-sample step fold η into each row's factor.
+        constexpr T step_factor() const noexcept { return eta; }
         // A bound on |Δθ| when |g| <= largest_gradient: what lets the optimiser vouch for a step
         // without computing it twice.
         constexpr double change_bound(double largest_gradient) const noexcept {
