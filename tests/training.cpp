@@ -476,35 +476,42 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
     batch(std::integral_constant<std::size_t, 3>{});
 }
 
+// sgd at the edge of the range, at a sample or a batch: with W^1_00 = max, a step that moves it one
+// ulp outwards rounds it to infinity and must change nothing; the same step inwards is taken.
+// Inputs of 2^-20, so that z_0 = 2^108 (float) stays finite and the softmax saturates (δ_0 = 1 - y_0).
+template <class Net, class X, class Y> void step_past_the_largest_weight(Net edge, const X& x, const Y& y_hat) {
+    using T = typename Net::value_type;
+    edge.template W<1>()(0, 0) = std::numeric_limits<T>::max();
+    const Net before = edge;
+    const nabla::cross_entropy loss;
+    const T gradient = nabla::gradient(edge, loss, x, y_hat).template W<1>()(0, 0); // Σ over a batch's columns
+    REQUIRE(gradient > T(0));
+    const T ulp = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits);
+    const T outwards = -ulp / (T(0.25) * gradient); // θ − η · scale · g = max + ulp
+    nabla::optimizer<Net, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
+    CHECK_FALSE(opt.step(edge, loss, x, y_hat, outwards).applied);
+    CHECK(edge == before);
+    CHECK(opt.steps() == 0);
+    CHECK(opt.step(edge, loss, x, y_hat, -outwards).applied);
+    CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
+    CHECK(edge.template W<1>()(0, 0) >= std::numeric_limits<T>::max() - 2 * ulp);
+}
+
 // The fused batch step may write W^l only when the largest |W^l| its tiles noted is well inside
-// T's range. One layer, so that every a^{l-1} and δ^l is set by the test: W_00 = max with inputs of
-// 2^-20, so that z_0 = 2^108 (float) stays finite and the softmax saturates (δ_0 = 1 - y_0); a step
-// that moves W_00 by one ulp of max outwards rounds it to infinity. The bounds on |Δθ| vouch for
-// that step (the change of each b is below a quarter of the range): only the noted |W| stops it.
+// T's range. One layer, so that every a^{l-1} and δ^l is set by the test. The bounds on |Δθ| vouch
+// for the step outwards (the change of each b is below a quarter of the range): only the noted
+// |W| stops it.
 TEMPLATE_TEST_CASE("a batch step past the largest weight changes nothing", "[training]", float, double) {
     using T = TestType;
     constexpr std::size_t B = 2 * nabla::detail::simd<T>::lanes + 3; // through the tiles
     using net_t = nabla::network<T, nabla::input<9>, nabla::dense<4, nabla::softmax>>;
     net_t edge;
     nabla::initialize(edge, nabla::init::uniform{-1, 1}, 28);
-    edge.template W<1>()(0, 0) = std::numeric_limits<T>::max();
-    const net_t before = edge;
     nabla::matrix<T, 9, B> X;
     for (auto& x : X) x = std::ldexp(T(1), -20);
     nabla::matrix<T, 4, B> Y{};
     for (std::size_t j = 0; j < B; ++j) Y(j % 4, j) = T(1);
-    const nabla::cross_entropy loss;
-    const T gradient = nabla::gradient(edge, loss, X, Y).template W<1>()(0, 0);
-    REQUIRE(gradient > T(0));
-    const T ulp = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits);
-    const T outwards = -ulp / (T(0.25) * gradient); // θ − η · scale · g = max + ulp
-    nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
-    const auto r = opt.step(edge, loss, X, Y, outwards);
-    CHECK_FALSE(r.applied);
-    CHECK(edge == before);
-    const auto inwards = opt.step(edge, loss, X, Y, -outwards);
-    CHECK(inwards.applied);
-    CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
+    step_past_the_largest_weight(edge, X, Y);
 }
 
 // The same edge for sgd's fused one-sample step: the noted |W| is past a quarter of the range, so
@@ -516,23 +523,9 @@ TEMPLATE_TEST_CASE("a one-sample step past the largest weight changes nothing", 
     using net_t = nabla::network<T, nabla::input<40>, nabla::dense<4, nabla::softmax>>;
     net_t edge;
     nabla::initialize(edge, nabla::init::uniform{-1, 1}, 29);
-    edge.template W<1>()(0, 0) = std::numeric_limits<T>::max();
-    const net_t before = edge;
     nabla::vector<T, 40> x;
     for (auto& v : x) v = std::ldexp(T(1), -20);
-    const nabla::vector<T, 4> y_hat{T(0), T(1), T(0), T(0)};
-    const nabla::cross_entropy loss;
-    const T gradient = nabla::gradient(edge, loss, x, y_hat).template W<1>()(0, 0);
-    REQUIRE(gradient > T(0));
-    const T ulp = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - std::numeric_limits<T>::digits);
-    const T outwards = -ulp / (T(0.25) * gradient); // θ − η · scale · g = max + ulp
-    nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.25}};
-    CHECK_FALSE(opt.step(edge, loss, x, y_hat, outwards).applied);
-    CHECK(edge == before);
-    const auto inwards = opt.step(edge, loss, x, y_hat, -outwards);
-    CHECK(inwards.applied);
-    CHECK(edge.template W<1>()(0, 0) < std::numeric_limits<T>::max());
-    CHECK(edge.template W<1>()(0, 0) >= std::numeric_limits<T>::max() - 2 * ulp);
+    step_past_the_largest_weight(edge, x, nabla::vector<T, 4>{T(0), T(1), T(0), T(0)});
 }
 
 // The fused batch step's bounds on ∂C/∂W^l = δ^l (a^{l-1})ᵀ read the largest |a^l| and |δ^l| of the
