@@ -592,8 +592,10 @@ TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored 
         testing::fill(x, random);
         nabla::vector<T, 4> y_hat{};
         y_hat[static_cast<std::size_t>(k) % 4] = T(1);
-        const auto r = a.step(fused, loss, x, y_hat);
-        const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat));
+        // Scale 1 and 1/2 (exact), so that a factor that left out the scale would be seen.
+        const T scale = k % 2 == 0 ? T(1) : T(0.5);
+        const auto r = a.step(fused, loss, x, y_hat, scale);
+        const auto s = b.step(stored, nabla::gradient(stored, loss, x, y_hat), scale);
         REQUIRE(r.applied);
         CHECK(testing::close(r.largest_change, s.largest_change, contracts_multiply_adds ? 1e-5 : 0));
         CHECK(alike_to_roundings(fused, stored));
@@ -639,7 +641,7 @@ TEMPLATE_TEST_CASE("a one-sample step with a NaN weight hidden by relu changes n
     };
     net_t net;
     nabla::initialize(net, nabla::init::xavier_uniform{}, 42);
-    for (auto& b : net.template b<1>()) b = T(0.5); // every other unit active, so the step has something to change
+    for (auto& b : net.template b<1>()) b = T(0.5); // most units active, so the step has something to change
     for (auto& b : net.template b<2>()) b = T(0.5);
     {
         nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.1}};

@@ -45,6 +45,31 @@ concept folds_step_factor =
     false;
 #endif
 
+// Whether a one-sample step folds the factor into a row of `columns` coefficients (rows shorter
+// than a vector keep the multiply, above): update_rows at compile time, the exact check at run time.
+template <class Rule, class T> constexpr bool folds_row(std::size_t columns) noexcept {
+    return folds_step_factor<Rule, T> && columns >= simd<T>::lanes;
+}
+
+// Row i's new coefficients in a one-sample step, θ_ij ← rule(θ_ij, (scale δ_i) a_j), or with Folds
+// θ_ij − (c scale δ_i) a_j: the one formula update_rows writes and the exact check repeats. (scale
+// δ_i) a_j is one product a coefficient, where the stored gradient's path rounds δ_i a_j first and
+// then scales it (the two agree to a rounding). at(δ_i) readies a row; then next(old, a) for a
+// coefficient or a vector of them.
+template <class T, class Rule, bool Folds> struct row_update {
+    Rule rule;
+    T scale;
+    T scaled = 0, factor = 0; // scale δ_i, and c scale δ_i where Folds
+    void at(T delta) noexcept {
+        scaled = scale * delta;
+        if constexpr (Folds) factor = rule.step_factor() * scaled;
+    }
+    template <class U> U operator()(const U& old, const U& a) const noexcept {
+        if constexpr (Folds) return old - factor * a;
+        else return rule(old, scaled * a, static_cast<U*>(nullptr));
+    }
+};
+
 // 2^(max_exponent - 2): a sum of two values below it cannot overflow.
 template <class T> inline constexpr double quarter_range = [] {
     double r = 1;
@@ -75,35 +100,25 @@ template <class T, class Rule> struct update_in_place {
     // The same with scale · g already formed.
     void scaled(T* at, const V& step) noexcept {
         const V old = simd<T>::load(at);
-        const V next = rule(old, step, static_cast<V*>(nullptr));
-        simd<T>::store(at, next);
-        changes.not_nan(next - old); // both finite: the step was vouched for
+        replaced(at, old, rule(old, step, static_cast<V*>(nullptr)));
     }
     void scaled(T* at, T step) noexcept { note(written(at, step)); }
-    // θ − factor a at a vector whose old θ is already loaded, and at a coefficient, returning its
-    // |Δθ|: the update of folds_step_factor rules.
-    void folded(T* at, const V& old, T factor, const V& a) noexcept {
-        const V next = old - factor * a;
-        simd<T>::store(at, next);
-        changes.not_nan(next - old);
-    }
-    T folded(T* at, T factor, T a) noexcept {
-        const T old = *at;
-        const T next = old - factor * a;
-        *at = next;
-        return magnitude(next - old);
-    }
     // The update of one coefficient; returns its |Δθ|.
     T written(T* at, T step) noexcept {
         const T old = *at;
-        const T next = rule(old, step, static_cast<T*>(nullptr));
-        *at = next;
-        return magnitude(next - old);
+        return replaced(at, old, rule(old, step, static_cast<T*>(nullptr)));
     }
-    // |x| with the sign cleared in the vector register (written as ?:, g++ branched on the sign).
-    static T magnitude(T x) noexcept {
-        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(x);
-        else return __builtin_fabs(x);
+    // old at `at` replaced by next, formed by the caller: its |Δθ| noted for a vector (both finite:
+    // the step was vouched for), returned for a coefficient, the sign cleared in the vector register
+    // (written as ?:, g++ branched on the sign).
+    void replaced(T* at, const V& old, const V& next) noexcept {
+        simd<T>::store(at, next);
+        changes.not_nan(next - old);
+    }
+    T replaced(T* at, T old, T next) noexcept {
+        *at = next;
+        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(next - old);
+        else return __builtin_fabs(next - old);
     }
     // Coefficients written one at a time (a bias's last few, the lone columns of the batch step)
     // keep their largest |Δθ| as a float: the maximum stays in the vector registers, where
@@ -124,7 +139,7 @@ template <class T, class Rule> struct update_in_place {
     }
 };
 
-// Rows of W (R × K, row-major) updated by θ ← rule(θ, scale · δ_i a_j); with Backpropagate, also
+// Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
@@ -134,34 +149,22 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
     V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
     update_in_place<T, Rule> update{rule, scale};
+    row_update<T, Rule, folds_row<Rule, T>(K)> next{rule, scale};
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
-        // (scale δ_i) a_j: one product a coefficient, where the stored gradient's path rounds
-        // δ_i a_j first and then scales it (the two agree to a rounding).
-        const T scaled = scale * d;
+        next.at(d);
         T* row = W + i * K;
-        if constexpr (folds_step_factor<Rule, T> && vectors > 0) {
-            const T factor = rule.step_factor() * scaled;
-            along_row<vectors>([&](std::size_t v) {
-                const V old = S::load(row + v * N);
-                if constexpr (Backpropagate) sum[v] += d * old;
-                update.folded(row + v * N, old, factor, S::load(a + v * N));
-            });
-            for (std::size_t j = whole; j < K; ++j) {
-                if constexpr (Backpropagate) tail[j - whole] += d * row[j];
-                update.changes(update.folded(row + j, factor, a[j]));
-            }
-        } else {
-            along_row<vectors>([&](std::size_t v) {
-                if constexpr (Backpropagate) sum[v] += d * S::load(row + v * N);
-                update.scaled(row + v * N, scaled * S::load(a + v * N));
-            });
-            for (std::size_t j = whole; j < K; ++j) {
-                if constexpr (Backpropagate) tail[j - whole] += d * row[j];
-                // As bits: g++ vectorises this loop across the rows with an integer maximum, not
-                // with a float one (S's 8-wide first layer made its step 25 % slower).
-                update.changes(update.written(row + j, scaled * a[j]));
-            }
+        along_row<vectors>([&](std::size_t v) {
+            const V old = S::load(row + v * N);
+            if constexpr (Backpropagate) sum[v] += d * old;
+            update.replaced(row + v * N, old, next(old, S::load(a + v * N)));
+        });
+        for (std::size_t j = whole; j < K; ++j) {
+            const T old = row[j];
+            if constexpr (Backpropagate) tail[j - whole] += d * old;
+            // As bits: g++ vectorises this loop across the rows with an integer maximum, not
+            // with a float one (S's 8-wide first layer made its step 25 % slower).
+            update.changes(update.replaced(row + j, old, next(old, a[j])));
         }
     }
     if constexpr (Backpropagate) {
@@ -285,23 +288,24 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hi
 template <class T, class Rule>
 NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T* delta, const T* a, std::size_t rows,
                                                  std::size_t columns, T scale, const Rule& rule, T* g) noexcept {
-    largest_seen<T> largest;
-    if (g != nullptr)
-        for (std::size_t j = 0; j < columns; ++j) g[j] = 0;
-    for (std::size_t i = 0; i < rows; ++i) {
-        const T d = delta[i], scaled = scale * d;
-        largest(rule(b[i], scaled, static_cast<T*>(nullptr)));
-        const T* row = W + i * columns;
-        if (folds_step_factor<Rule, T> && columns >= simd<T>::lanes) { // as update_rows forms them
-            const T factor = rule.step_factor() * scaled;
-            for (std::size_t j = 0; j < columns; ++j) largest(row[j] - factor * a[j]);
-        } else {
-            for (std::size_t j = 0; j < columns; ++j) largest(rule(row[j], scaled * a[j], static_cast<T*>(nullptr)));
-        }
+    const auto new_values = [&](auto next) {
+        largest_seen<T> largest;
         if (g != nullptr)
-            for (std::size_t j = 0; j < columns; ++j) g[j] += d * row[j];
-    }
-    return largest.value_bits();
+            for (std::size_t j = 0; j < columns; ++j) g[j] = 0;
+        for (std::size_t i = 0; i < rows; ++i) {
+            const T d = delta[i];
+            next.at(d);
+            largest(rule(b[i], next.scaled, static_cast<T*>(nullptr)));
+            const T* row = W + i * columns;
+            for (std::size_t j = 0; j < columns; ++j) largest(next(row[j], a[j]));
+            if (g != nullptr)
+                for (std::size_t j = 0; j < columns; ++j) g[j] += d * row[j];
+        }
+        return largest.value_bits();
+    };
+    if constexpr (folds_step_factor<Rule, T>)
+        if (folds_row<Rule, T>(columns)) return new_values(row_update<T, Rule, true>{rule, scale});
+    return new_values(row_update<T, Rule, false>{rule, scale});
 }
 
 // The exact check: the fused pass's walk with largest_new_value for each layer, so the same δ
