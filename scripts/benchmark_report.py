@@ -223,7 +223,7 @@ def share(network, workload):
     return mine[1] / peak if mine and peak else None
 
 
-# A missed target next to what the row's memory floor (above) allows.
+# A missed target next to what the row would reach at its memory floor's time (above).
 def allowed_by_floor(value, text):
     return "" if value is None else f"; at the time of a loop that only streams its parameters, {text(value)} here"
 
