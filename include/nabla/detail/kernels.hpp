@@ -364,12 +364,13 @@ inline constexpr bool vector_kernel = K >= simd<T>::lanes || (R >= simd<T>::lane
 // own vector accumulator along K, the block's accumulators reduced together by lane_sums. Rows are
 // taken one after another, so a block (contiguous) is read as one sequential stream; each row's
 // sum lives in a local, since the array itself may alias A for the compiler. Blocks go from the
-// last to the first (each z_i is the same sum in any order): a training step's fused update walks
-// W^l from its first row (the order its sums Wᵀ δ are exact in) and finds those rows still in L1,
-// read last here, and the last update of a step, W^1's, leaves W^1's last rows in L1 for the next
-// forward pass to begin with. Against first-to-last (two scripts/compare_benchmarks.sh runs): M's
-// forward pass 645-656 → 634-636 ns, W's 7.91-7.93 → 7.63-7.64 µs, their one-sample steps 1-2 %
-// faster; with W^1's update also walked backwards, M's step was 3 % and W's 5 % slower instead.
+// first to the last, as the parameters lie in memory. On Zen 4 the other way had been faster
+// (M's forward pass 645-656 → 634-636 ns, W's 7.91-7.93 → 7.63-7.64 µs, a training step's update
+// finding the rows read last still in L1); on Zen 5, with its 48 KiB L1 and full-width AVX-512,
+// first to last is the faster: M's forward pass 563-596 → 488-497 ns in three
+// scripts/compare_benchmarks.sh runs, its one-sample step within 2 %, and W's rows within their
+// noise, which is the physical pages a process gets for W's 778 KiB of parameters in a 1 MiB L2
+// (4.4-6.6 µs for the same binary, run after run).
 template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients, class Store = store_results>
 inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}, Store&& store = {}) noexcept {
     using S = simd<T>;
@@ -403,18 +404,18 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                 store(out + blocks * N + r, T(row_products<T, K>(a + (blocks * N + r) * K, b, observe)[0]));
         }
     } else {
+        for (std::size_t block = 0; block < blocks; ++block) {
+            typename S::type sum[N];
+            for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+            lane_sums<T>::reduce(sum);
+            store(out + block * N, sum[0]);
+        }
         if constexpr (left > 0) {
             // The rows past the last whole block: the same tree, with zeros for the missing rows.
             typename S::type sum[N]{};
             for (std::size_t r = 0; r < left; ++r) sum[r] = row_products<T, K>(a + (blocks * N + r) * K, b, observe);
             lane_sums<T>::reduce(sum);
             for (std::size_t r = 0; r < left; ++r) store(out + blocks * N + r, T(sum[0][r]));
-        }
-        for (std::size_t block = blocks; block-- > 0;) {
-            typename S::type sum[N];
-            for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
-            lane_sums<T>::reduce(sum);
-            store(out + block * N, sum[0]);
         }
     }
 }
