@@ -64,8 +64,12 @@ for b in data["benchmarks"]:
 
 cpu = platform.processor() or ""
 try:
-    cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
-except (OSError, StopIteration):
+    # The model name alone can hide the core's generation ("AMD EPYC" on Zen 4 and Zen 5 alike),
+    # which changes what bounds the one-sample rows; the family and model numbers name it.
+    info = dict(l.split(":", 1) for l in open("/proc/cpuinfo").read().split("\n\n")[0].splitlines() if ":" in l)
+    info = {k.strip(): v.strip() for k, v in info.items()}
+    cpu = f"{info['model name']} (cpu family {info['cpu family']}, model {info['model']})"
+except (OSError, KeyError):
     pass
 out = ["# Benchmarks", "",
        f"Machine: {cpu}, {context.get('num_cpus')} cores; compiler: {compiler}; one thread everywhere.",
