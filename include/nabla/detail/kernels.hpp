@@ -150,8 +150,8 @@ template <class T> struct largest_seen {
     // steps 2-3 % faster (scripts/compare_benchmarks.sh against the parent's binary).
     void not_nan(const typename simd<T>::type& v) noexcept {
 #if defined(__AVX512DQ__)
-        // The compiler's builtin, which <immintrin.h>'s _mm512_range_ps wraps: that header takes
-        // g++ 12 about 0.55 s to parse, a third of what compiling a whole training unit costs.
+        // The compiler's builtin, which <immintrin.h>'s _mm512_range_ps wraps: parsing that header
+        // took g++ 12 about 0.5 s of every -march=native unit (M's training unit 2.94 → 2.54 s).
         constexpr int max_magnitude = 0b1011; // the larger magnitude, its sign cleared
         constexpr int current_rounding = 4;   // _MM_FROUND_CUR_DIRECTION
 #if defined(__clang__) // the builtins' mask types, which the two compilers sign differently
@@ -161,12 +161,12 @@ template <class T> struct largest_seen {
         using mask16 = short;
         using mask8 = char;
 #endif
-        if constexpr (sizeof(T) == 4 && simd_bytes == 64) {
+        if constexpr (sizeof(T) == 4) {
             typedef float v16sf __attribute__((vector_size(64)));
             lanes = std::bit_cast<SV>(__builtin_ia32_rangeps512_mask(std::bit_cast<v16sf>(lanes), std::bit_cast<v16sf>(v),
                                                                      max_magnitude, v16sf{}, static_cast<mask16>(-1), current_rounding));
             return;
-        } else if constexpr (sizeof(T) == 8 && simd_bytes == 64) {
+        } else if constexpr (sizeof(T) == 8) {
             typedef double v8df __attribute__((vector_size(64)));
             lanes = std::bit_cast<SV>(__builtin_ia32_rangepd512_mask(std::bit_cast<v8df>(lanes), std::bit_cast<v8df>(v),
                                                                      max_magnitude, v8df{}, static_cast<mask8>(-1), current_rounding));
@@ -367,10 +367,9 @@ inline constexpr bool vector_kernel = K >= simd<T>::lanes || (R >= simd<T>::lane
 // first to the last, as the parameters lie in memory. On Zen 4 the other way had been faster
 // (M's forward pass 645-656 → 634-636 ns, W's 7.91-7.93 → 7.63-7.64 µs, a training step's update
 // finding the rows read last still in L1); on Zen 5, with its 48 KiB L1 and full-width AVX-512,
-// first to last is the faster: M's forward pass 563-596 → 488-497 ns in three
-// scripts/compare_benchmarks.sh runs, its one-sample step within 2 %, and W's rows within their
-// noise, which is the physical pages a process gets for W's 778 KiB of parameters in a 1 MiB L2
-// (4.4-6.6 µs for the same binary, run after run).
+// first to last is the faster: M's forward pass 563-596 → 482-497 ns in five
+// scripts/compare_benchmarks.sh runs, its one-sample step within 2 %. W's rows could not tell the
+// two apart (docs/benchmarks-notes.md: their time moves with where a process's pages fall in L2).
 template <class T, std::size_t R, std::size_t K, class Observe = ignore_coefficients, class Store = store_results>
 inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = {}, Store&& store = {}) noexcept {
     using S = simd<T>;
