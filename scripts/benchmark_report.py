@@ -66,8 +66,8 @@ cpu = platform.processor() or ""
 try:
     # The model name alone can hide the core's generation ("AMD EPYC" on Zen 4 and Zen 5 alike),
     # which changes what bounds the one-sample rows; the family and model numbers name it.
-    info = dict(l.split(":", 1) for l in open("/proc/cpuinfo").read().split("\n\n")[0].splitlines() if ":" in l)
-    info = {k.strip(): v.strip() for k, v in info.items()}
+    first_cpu = open("/proc/cpuinfo").read().split("\n\n")[0]
+    info = {k.strip(): v.strip() for k, v in (l.split(":", 1) for l in first_cpu.splitlines() if ":" in l)}
     cpu = f"{info['model name']} (cpu family {info['cpu family']}, model {info['model']})"
 except (OSError, KeyError):
     pass
