@@ -361,6 +361,92 @@ TEMPLATE_TEST_CASE("a step reports the largest change it made", "[training]", fl
     check(wide, nabla::cross_entropy{}, T(0));
 }
 
+// Rows of four vectors or more skip noting their changes where least_noted_factor shows that
+// none can be the largest; what the step reports must still be the largest |new θ − old θ|,
+// found here by comparing W before and after. Rows of 67 (past a whole vector for every width)
+// with magnitudes from 2^-3 to 2^12, so that a row whose step is near half an ulp of its θ
+// may change by a whole ulp, more than the largest row's step: what the margin for max |W| is for.
+TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its largest change", "[training]", float, double) {
+    using T = TestType;
+    constexpr std::size_t R = 6, K = 67;
+    const auto largest_change = [](const std::vector<T>& before, const std::vector<T>& after) {
+        T largest = 0;
+        for (std::size_t k = 0; k < before.size(); ++k) largest = std::max(largest, std::abs(after[k] - before[k]));
+        return largest;
+    };
+    const auto update = [&](std::vector<T>& W, const std::vector<T>& delta, const std::vector<T>& a, T scale, double eta) {
+        const nabla::sgd::rule<T> rule(nabla::sgd{.learning_rate = eta}, 0, 0, 0);
+        T largest_W = 0;
+        for (const T w : W) largest_W = std::max(largest_W, std::abs(w));
+        std::vector<T> g(K);
+        return std::bit_cast<T>(nabla::detail::update_rows<T, R, K, true>(W.data(), delta.data(), a.data(), scale, rule, largest_W, g.data()));
+    };
+    SECTION("a row whose θ rounds to a whole ulp") {
+        // Row 0 has the largest |δ| and small θ; row 1's step, 0.9 of row 0's, is 3/4 of an ulp of
+        // its θ = 3000 at column 0, so that coefficient moves by a whole ulp, past row 0's changes.
+        const T ulp = std::nextafter(T(3000), T(4000)) - T(3000);
+        std::vector<T> W(R * K, T(0.01)), delta(R, T(0)), a(K, T(1));
+        W[K] = T(3000);
+        delta[0] = T(1);
+        delta[1] = T(0.9);
+        const double eta = double(ulp) * 0.75 / 0.9;
+        const std::vector<T> before = W;
+        const T reported = update(W, delta, a, T(1), eta);
+        CHECK(std::abs(W[K] - before[K]) == ulp);
+        CHECK(reported == largest_change(before, W));
+        CHECK(reported == ulp);
+    }
+    SECTION("random magnitudes") {
+        testing::random_source random{71};
+        int sifted = 0;
+        for (int trial = 0; trial < 3000; ++trial) {
+            const auto magnitude = [&](int lo, int hi) { return std::ldexp(random.uniform(-1, 1), int(random.uniform(lo, hi + 1))); };
+            std::vector<T> W(R * K), delta(R), a(K);
+            for (auto& w : W) w = T(magnitude(-3, 12));
+            for (auto& d : delta) d = T(magnitude(-6, 0));
+            if (trial % 3 == 0) delta[trial % R] = -delta[(trial + 1) % R]; // ties
+            for (auto& x : a) x = T(magnitude(-3, 3));
+            const T scale = trial % 2 ? T(1) : T(random.uniform(0.01, 4));
+            const double eta = std::ldexp(random.uniform(0.1, 1), int(random.uniform(-30, 0)));
+            const std::vector<T> before = W;
+            const T reported = update(W, delta, a, scale, eta);
+            REQUIRE(reported == largest_change(before, W));
+            T largest_W = 0;
+            for (const T w : before) largest_W = std::max(largest_W, std::abs(w));
+            T largest_a = 0;
+            for (const T x : a) largest_a = std::max(largest_a, std::abs(x));
+            T largest_delta = 0;
+            for (const T d : delta) largest_delta = std::max(largest_delta, std::abs(d));
+            const double least = nabla::detail::least_noted_factor<T>(nabla::sgd::rule<T>(nabla::sgd{.learning_rate = eta}, 0, 0, 0),
+                                                                       double(std::abs(scale * largest_delta)), largest_a, largest_W);
+            for (const T d : delta) sifted += double(std::abs(scale * d)) < least;
+        }
+        INFO("rows not noted: " << sifted << " of " << 3000 * R);
+        CHECK(sifted > 3000); // many rows were written without noting: the sifting is what was tested
+    }
+}
+
+// The same through optimizer::step, on layers whose rows are sifted at every vector width (70 and
+// 66 columns), float and double, at a step of ordinary size and at one of a few ulps of θ.
+TEMPLATE_TEST_CASE("a one-sample step on long rows reports the largest change it made", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<70>, nabla::dense<66, nabla::tanh>, nabla::dense<3, nabla::softmax>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::xavier_uniform{}, 72);
+    net.template W<1>()(40, 3) = T(3000);
+    testing::random_source random{73};
+    nabla::vector<T, 70> x;
+    testing::fill(x, random);
+    const nabla::vector<T, 3> y_hat{T(0), T(1), T(0)};
+    for (const T scale : {T(1), T(1e-5), T(1e-9)}) {
+        nabla::optimizer<net_t, nabla::sgd> opt{nabla::sgd{.learning_rate = 0.1}};
+        const net_t before = net;
+        const auto r = opt.step(net, nabla::cross_entropy{}, x, y_hat, scale);
+        REQUIRE(r.applied);
+        CHECK(r.largest_change == double(largest_difference(before, net)));
+    }
+}
+
 // sgd's one-sample step folds the update into the backward pass, vouched for by the largest |W^l|
 // and |b^l| the forward pass noted as it read them. Layers of 37 × 40 and 20 × 37 go through the
 // one-sample vector kernel (rows of two vectors or more), with columns past the last whole vector.

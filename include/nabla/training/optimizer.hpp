@@ -347,7 +347,7 @@ private:
                    detail::step_is_finite(net, tape, slopes, delta.data(), scale, rule);
         };
         const auto write = [&](const rule_type& rule) {
-            return detail::update_layers(net, tape, slopes, delta.data(), scale, rule);
+            return detail::update_layers(net, tape, seen, slopes, delta.data(), scale, rule);
         };
         step_result result{false, 0}; // what a refused step reports; fused() fills in a taken one
         fused(vouch, write, result);

@@ -36,11 +36,13 @@ concept bounded_rule = requires(const Rule& rule, double g) {
 // scale 1. The bound that vouches for the bias's change, |c scale| max |δ| below a quarter of the
 // range, also keeps the factor c scale δ_i finite.
 template <class Rule, class T>
+concept linear_rule = requires(const Rule& rule) {
+    { rule.step_factor() } -> std::same_as<T>;
+};
+template <class Rule, class T>
 concept folds_step_factor =
 #if defined(__FMA__)
-    requires(const Rule& rule) {
-        { rule.step_factor() } -> std::same_as<T>;
-    };
+    linear_rule<Rule, T>;
 #else
     false;
 #endif
@@ -139,33 +141,71 @@ template <class T, class Rule> struct update_in_place {
     }
 };
 
+// For a rule whose change is −c g (linear_rule), the least |scale δ_i| a row of a one-sample
+// update needs for one of its changes to be the largest: rows below it are written without
+// noting their |Δθ|, which took a subtraction and a maximum of every vector's five or so
+// operations (M's and W's one-sample steps 8-10 % slower, docs/benchmarks-notes.md), while
+// what the step reports stays the largest |new θ − old θ| exactly. Row i's changes are
+// |c s_i a_j| (s_i = scale δ_i) to the roundings of the products and of θ − Δθ: with
+// G_i = |c s_i| max |a|, each lies within G_i (1 ± 4u) ± (u max |θ| + 2 min (1 + c + max |a|)),
+// u half of epsilon, min the least normal (a subnormal or flushed product or result), and the
+// row of the largest |s_i| reaches its lower end. Twice the margins and more cover this
+// function's own roundings in double. −∞, every row noted, where a bound is not finite (max |W|
+// is NaN where W^l a^{l-1} was, a path the exact check vouches for) or c max |a| is 0.
+template <class T, class Rule>
+double least_noted_factor(const Rule& rule, double largest_scaled, T largest_a, T largest_W) noexcept {
+    constexpr double epsilon = std::numeric_limits<T>::epsilon(), least = std::numeric_limits<T>::min();
+    const double c = __builtin_fabs(double(rule.step_factor())), a = double(largest_a);
+    const double slack = 2 * epsilon * double(largest_W) + 8 * least * (1 + c + a);
+    const double t = (c * largest_scaled * a * (1 - 8 * epsilon) - slack) / (c * a * (1 + 8 * epsilon));
+    return t < std::numeric_limits<double>::infinity() ? t : -std::numeric_limits<double>::infinity();
+}
+
 // Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
+// largest_W (max |W| before the step) lets a linear rule's rows that cannot hold the largest
+// change skip noting it (least_noted_factor). Rows shorter than four vectors note every change:
+// there the branch costs more than it saves, and rows narrower than a vector, which g++
+// vectorises across the rows, lost that (S's one-sample step 151 → 224 ns with every row sifted).
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
-inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
+inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W, T* g) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
+    constexpr bool sifts = linear_rule<Rule, T> && vectors >= 4;
     V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
     update_in_place<T, Rule> update{rule, scale};
     row_update<T, Rule, folds_row<Rule, T>(K)> next{rule, scale};
+    double least = 0;
+    if constexpr (sifts) {
+        // max |s_i| (rounding is monotone): the largest |δ_i| scaled as next.at scales each
+        const double largest_scaled = __builtin_fabs(double(scale * largest_magnitude<R>(delta)));
+        least = least_noted_factor<T>(rule, largest_scaled, largest_magnitude<K>(a), largest_W);
+    }
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
         next.at(d);
         T* row = W + i * K;
-        along_row<vectors>([&](std::size_t v) {
-            const V old = S::load(row + v * N);
-            if constexpr (Backpropagate) sum[v] += d * old;
-            update.replaced(row + v * N, old, next(old, S::load(a + v * N)));
-        });
-        for (std::size_t j = whole; j < K; ++j) {
-            const T old = row[j];
-            if constexpr (Backpropagate) tail[j - whole] += d * old;
-            // As bits: g++ vectorises this loop across the rows with an integer maximum, not
-            // with a float one (S's 8-wide first layer made its step 25 % slower).
-            update.changes(update.replaced(row + j, old, next(old, a[j])));
-        }
+        const auto write_row = [&](auto noted) {
+            along_row<vectors>([&](std::size_t v) {
+                const V old = S::load(row + v * N);
+                if constexpr (Backpropagate) sum[v] += d * old;
+                const V value = next(old, S::load(a + v * N));
+                if constexpr (noted) update.replaced(row + v * N, old, value);
+                else S::store(row + v * N, value);
+            });
+            for (std::size_t j = whole; j < K; ++j) {
+                const T old = row[j];
+                if constexpr (Backpropagate) tail[j - whole] += d * old;
+                // As bits: g++ vectorises this loop across the rows with an integer maximum, not
+                // with a float one (S's 8-wide first layer made its step 25 % slower).
+                if constexpr (noted) update.changes(update.replaced(row + j, old, next(old, a[j])));
+                else row[j] = next(old, a[j]);
+            }
+        };
+        if (!sifts || __builtin_fabs(double(next.scaled)) >= least) write_row(std::true_type{});
+        else write_row(std::false_type{});
     }
     if constexpr (Backpropagate) {
         for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v]);
@@ -176,8 +216,9 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
 // The same out of line, for layers past a few vectors: a small network's step is short enough
 // for the call to count; a larger layer's would gain nothing inlined but compile time.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
-[[gnu::noinline]] bits_of<T> update_rows_out_of_line(T* W, const T* delta, const T* a, T scale, const Rule& rule, T* g) noexcept {
-    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, g);
+[[gnu::noinline]] bits_of<T> update_rows_out_of_line(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W,
+                                                     T* g) noexcept {
+    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, largest_W, g);
 }
 
 // Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
@@ -260,8 +301,8 @@ bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, 
 
 // The fused pass: every layer's b^l and W^l updated, top down, δ^{l-1} formed from the old W^l.
 // Returns the largest |Δθ| as bits.
-template <class P, class Tape, class Rule>
-bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hidden_slopes<P>& slopes,
+template <class P, class Tape, class Seen, class Rule>
+bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Seen& seen, const hidden_slopes<P>& slopes,
                                               const typename P::value_type* delta, typename P::value_type scale,
                                               const Rule& rule) noexcept {
     using T = typename P::value_type;
@@ -274,8 +315,8 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const hi
         T* W = net.template W<l>().data();
         const T* a = tape.template a<l - 1>().data();
         bits change;
-        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, below);
-        else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, below);
+        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], below);
+        else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], below);
         return change > here ? change : here;
     });
 }
