@@ -147,18 +147,22 @@ template <class T, class Rule> struct update_in_place {
 // operations (M's and W's one-sample steps 8-10 % slower, docs/benchmarks-notes.md), while
 // what the step reports stays the largest |new θ − old θ| exactly. Row i's changes are
 // |c s_i a_j| (s_i = scale δ_i) to the roundings of the products and of θ − Δθ: with
-// G_i = |c s_i| max |a|, each lies within G_i (1 ± 4u) ± (u max |θ| + 2 min (1 + c + max |a|)),
+// G_i = |c s_i| max |a|, each lies within G_i (1 ± 4u) ± (u max |θ| (1 ± u) + 2 min (1 + c + max |a|)),
 // u half of epsilon, min the least normal (a subnormal or flushed product or result), and the
-// row of the largest |s_i| reaches its lower end. Twice the margins and more cover this
-// function's own roundings in double. −∞, every row noted, where a bound is not finite (max |W|
-// is NaN where W^l a^{l-1} was, a path the exact check vouches for) or c max |a| is 0.
+// row of the largest |s_i| reaches its lower end: the two ends' u max |θ| terms sum to
+// epsilon max |θ| exactly; twice the other margins and more cover the second-order terms and
+// this function's own roundings in double. Never below the least positive double: a row whose
+// scale δ_i is 0 (a relu unit switched off, a saturated output) changes nothing, while every
+// other row is noted where the bound gives nothing (at or below 0, or not finite: max |W| is NaN
+// where W^l a^{l-1} was, a path the exact check vouches for; c max |a| is 0).
 template <class T, class Rule>
 double least_noted_factor(const Rule& rule, double largest_scaled, T largest_a, T largest_W) noexcept {
     constexpr double epsilon = std::numeric_limits<T>::epsilon(), least = std::numeric_limits<T>::min();
     const double c = __builtin_fabs(double(rule.step_factor())), a = double(largest_a);
-    const double slack = 2 * epsilon * double(largest_W) + 8 * least * (1 + c + a);
+    const double slack = epsilon * double(largest_W) + 8 * least * (1 + c + a);
     const double t = (c * largest_scaled * a * (1 - 8 * epsilon) - slack) / (c * a * (1 + 8 * epsilon));
-    return t < std::numeric_limits<double>::infinity() ? t : -std::numeric_limits<double>::infinity();
+    constexpr double smallest = std::numeric_limits<double>::denorm_min();
+    return t > smallest && t < std::numeric_limits<double>::infinity() ? t : smallest;
 }
 
 // Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
