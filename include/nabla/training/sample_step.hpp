@@ -208,7 +208,8 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
                 else row[j] = next(old, a[j]);
             }
         };
-        if (!sifts || __builtin_fabs(double(next.scaled)) >= least) write_row(std::true_type{});
+        if constexpr (!sifts) write_row(std::true_type{});
+        else if (__builtin_fabs(double(next.scaled)) >= least) write_row(std::true_type{});
         else write_row(std::false_type{});
     }
     if constexpr (Backpropagate) {
