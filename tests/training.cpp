@@ -8,6 +8,7 @@
 #include <list>
 #include <span>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "testing.hpp"
@@ -368,18 +369,26 @@ TEMPLATE_TEST_CASE("a step reports the largest change it made", "[training]", fl
 // may change by a whole ulp, more than the largest row's step: what the margin for max |W| is for.
 TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its largest change", "[training]", float, double) {
     using T = TestType;
+    using rule_t = nabla::sgd::rule<T>;
     constexpr std::size_t R = 6, K = 67;
-    const auto largest_change = [](const std::vector<T>& before, const std::vector<T>& after) {
-        T largest = 0;
-        for (std::size_t k = 0; k < before.size(); ++k) largest = std::max(largest, std::abs(after[k] - before[k]));
-        return largest;
+    STATIC_REQUIRE(nabla::detail::sifts_rows<rule_t, T, K>); // else this would test the plain path
+    const auto largest = [](const std::vector<T>& v) {
+        T m = 0;
+        for (const T x : v) m = std::max(m, std::abs(x));
+        return m;
     };
-    const auto update = [&](std::vector<T>& W, const std::vector<T>& delta, const std::vector<T>& a, T scale, double eta) {
-        const nabla::sgd::rule<T> rule(nabla::sgd{.learning_rate = eta}, 0, 0, 0);
-        T largest_W = 0;
-        for (const T w : W) largest_W = std::max(largest_W, std::abs(w));
+    const auto largest_change = [](const std::vector<T>& before, const std::vector<T>& after) {
+        T m = 0;
+        for (std::size_t k = 0; k < before.size(); ++k) m = std::max(m, std::abs(after[k] - before[k]));
+        return m;
+    };
+    // Updates W in place; returns what the kernel reports and W as it was.
+    const auto update = [&](std::vector<T>& W, const std::vector<T>& delta, const std::vector<T>& a, T scale, const rule_t& rule) {
+        const std::vector<T> before = W;
         std::vector<T> g(K);
-        return std::bit_cast<T>(nabla::detail::update_rows<T, R, K, true>(W.data(), delta.data(), a.data(), scale, rule, largest_W, g.data()));
+        const T reported = std::bit_cast<T>(nabla::detail::update_rows<T, R, K, true>(W.data(), delta.data(), a.data(), scale, rule,
+                                                                                       largest(before), largest(a), g.data()));
+        return std::pair{reported, before};
     };
     SECTION("a row whose θ rounds to a whole ulp") {
         // Row 0 has the largest |δ| and small θ; row 1's step, 0.9 of row 0's, is 3/4 of an ulp of
@@ -389,9 +398,7 @@ TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its la
         W[K] = T(3000);
         delta[0] = T(1);
         delta[1] = T(0.9);
-        const double eta = double(ulp) * 0.75 / 0.9;
-        const std::vector<T> before = W;
-        const T reported = update(W, delta, a, T(1), eta);
+        const auto [reported, before] = update(W, delta, a, T(1), rule_t(nabla::sgd{.learning_rate = double(ulp) * 0.75 / 0.9}, 0, 0, 0));
         CHECK(std::abs(W[K] - before[K]) == ulp);
         CHECK(reported == largest_change(before, W));
         CHECK(reported == ulp);
@@ -407,18 +414,11 @@ TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its la
             if (trial % 3 == 0) delta[trial % R] = -delta[(trial + 1) % R]; // ties
             for (auto& x : a) x = T(magnitude(-3, 3));
             const T scale = trial % 2 ? T(1) : T(random.uniform(0.01, 4));
-            const double eta = std::ldexp(random.uniform(0.1, 1), int(random.uniform(-30, 0)));
-            const std::vector<T> before = W;
-            const T reported = update(W, delta, a, scale, eta);
+            const rule_t rule(nabla::sgd{.learning_rate = std::ldexp(random.uniform(0.1, 1), int(random.uniform(-30, 0)))}, 0, 0, 0);
+            const auto [reported, before] = update(W, delta, a, scale, rule);
             REQUIRE(reported == largest_change(before, W));
-            T largest_W = 0;
-            for (const T w : before) largest_W = std::max(largest_W, std::abs(w));
-            T largest_a = 0;
-            for (const T x : a) largest_a = std::max(largest_a, std::abs(x));
-            T largest_delta = 0;
-            for (const T d : delta) largest_delta = std::max(largest_delta, std::abs(d));
-            const double least = nabla::detail::least_noted_factor<T>(nabla::sgd::rule<T>(nabla::sgd{.learning_rate = eta}, 0, 0, 0),
-                                                                       double(std::abs(scale * largest_delta)), largest_a, largest_W);
+            // The rows the kernel wrote without noting, by the same bound it computed.
+            const double least = nabla::detail::least_noted_factor<T>(rule, double(std::abs(scale * largest(delta))), largest(a), largest(before));
             for (const T d : delta) sifted += double(std::abs(scale * d)) < least;
         }
         INFO("rows not noted: " << sifted << " of " << 3000 * R);
@@ -431,6 +431,7 @@ TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its la
 TEMPLATE_TEST_CASE("a one-sample step on long rows reports the largest change it made", "[training]", float, double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<70>, nabla::dense<66, nabla::tanh>, nabla::dense<3, nabla::softmax>>;
+    STATIC_REQUIRE(nabla::detail::sifts_rows<nabla::sgd::rule<T>, T, 66>); // both layers' rows (70 and 66 wide)
     net_t net;
     nabla::initialize(net, nabla::init::xavier_uniform{}, 72);
     net.template W<1>()(40, 3) = T(3000);

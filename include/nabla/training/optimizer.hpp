@@ -341,13 +341,13 @@ private:
         using sigma = typename N::template layer<N::depth>::activation;
         vector<value_type, N::output_size> delta;
         detail::output_delta<L, sigma>(tape.template z<N::depth>(), tape.template a<N::depth>(), y_hat, delta);
-        detail::hidden_slopes<N> slopes;
+        detail::step_measures<N> measured; // filled by step_is_safe, which always runs first
         const auto vouch = [&](const rule_type& rule) {
-            return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, slopes) ||
-                   detail::step_is_finite(net, tape, slopes, delta.data(), scale, rule);
+            return detail::step_is_safe<N>(tape, seen, delta.data(), scale, rule, measured) ||
+                   detail::step_is_finite(net, tape, measured, delta.data(), scale, rule);
         };
         const auto write = [&](const rule_type& rule) {
-            return detail::update_layers(net, tape, seen, slopes, delta.data(), scale, rule);
+            return detail::update_layers(net, tape, seen, measured, delta.data(), scale, rule);
         };
         step_result result{false, 0}; // what a refused step reports; fused() fills in a taken one
         fused(vouch, write, result);

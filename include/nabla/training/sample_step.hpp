@@ -25,7 +25,13 @@ concept bounded_rule = requires(const Rule& rule, double g) {
     { rule.change_bound(g) } -> std::same_as<double>;
 };
 
-// Rules whose change is −c g for a factor c (sgd: c = η), on a target that contracts multiply-adds,
+// Rules whose change is −c g for a factor c, c = step_factor() (sgd: c = η).
+template <class Rule, class T>
+concept linear_rule = requires(const Rule& rule) {
+    { rule.step_factor() } -> std::same_as<T>;
+};
+
+// Linear rules on a target that contracts multiply-adds,
 // where the fused step is alike to the stored gradient's to roundings, not bit for bit: there the
 // one-sample update forms θ − (c scale δ_i) a_j, one multiply-add a coefficient, where
 // θ − c ((scale δ_i) a_j) takes a multiply besides, which the backward pass's sum and the update
@@ -35,10 +41,6 @@ concept bounded_rule = requires(const Rule& rule, double g) {
 // multiply stays everywhere, which rounds as the stored gradient's path does, bit for bit at
 // scale 1. The bound that vouches for the bias's change, |c scale| max |δ| below a quarter of the
 // range, also keeps the factor c scale δ_i finite.
-template <class Rule, class T>
-concept linear_rule = requires(const Rule& rule) {
-    { rule.step_factor() } -> std::same_as<T>;
-};
 template <class Rule, class T>
 concept folds_step_factor =
 #if defined(__FMA__)
@@ -165,18 +167,24 @@ double least_noted_factor(const Rule& rule, double largest_scaled, T largest_a, 
     return t > smallest && t < std::numeric_limits<double>::infinity() ? t : smallest;
 }
 
+// Whether update_rows sifts rows of K coefficients (least_noted_factor, above). Rows shorter than
+// four vectors note every change: there the branch costs more than it saves, and rows narrower
+// than a vector, which g++ vectorises across the rows, lost that (S's one-sample step 151 → 224
+// ns with every row of a layer past four vectors sifted).
+template <class Rule, class T, std::size_t K>
+inline constexpr bool sifts_rows = linear_rule<Rule, T> && K >= 4 * simd<T>::lanes;
+
 // Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
 // g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
-// largest_W (max |W| before the step) lets a linear rule's rows that cannot hold the largest
-// change skip noting it (least_noted_factor). Rows shorter than four vectors note every change:
-// there the branch costs more than it saves, and rows narrower than a vector, which g++
-// vectorises across the rows, lost that (S's one-sample step 151 → 224 ns with every row sifted).
+// largest_W (max |W| before the step) and largest_a (max |a|) let a linear rule's rows that cannot
+// hold the largest change skip noting it (sifts_rows).
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
-inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W, T* g) noexcept {
+inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W, T largest_a,
+                              T* g) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
-    constexpr bool sifts = linear_rule<Rule, T> && vectors >= 4;
+    constexpr bool sifts = sifts_rows<Rule, T, K>;
     V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
     update_in_place<T, Rule> update{rule, scale};
@@ -185,7 +193,7 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
     if constexpr (sifts) {
         // max |s_i| (rounding is monotone): the largest |δ_i| scaled as next.at scales each
         const double largest_scaled = __builtin_fabs(double(scale * largest_magnitude<R>(delta)));
-        least = least_noted_factor<T>(rule, largest_scaled, largest_magnitude<K>(a), largest_W);
+        least = least_noted_factor<T>(rule, largest_scaled, largest_a, largest_W);
     }
     for (std::size_t i = 0; i < R; ++i) {
         const T d = delta[i];
@@ -222,8 +230,8 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
 // for the call to count; a larger layer's would gain nothing inlined but compile time.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 [[gnu::noinline]] bits_of<T> update_rows_out_of_line(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W,
-                                                     T* g) noexcept {
-    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, largest_W, g);
+                                                     T largest_a, T* g) noexcept {
+    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, largest_W, largest_a, g);
 }
 
 // Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
@@ -233,27 +241,29 @@ template <class P> constexpr bool elementwise_hidden_layers() noexcept {
     }(std::make_index_sequence<P::depth - 1>{});
 }
 
-// σ'(z^l) of the hidden layers l = 1..L-1, computed once: the bounds read their largest, the δ
-// chain multiplies by them.
-template <class P> struct hidden_slopes {
+// What the bounds (step_is_safe) measure once for the passes after them: σ'(z^l) of the hidden
+// layers l = 1..L-1, which the δ chain multiplies by, and max |a^{l-1}| of every layer l, which
+// the update's sifting reads.
+template <class P> struct step_measures {
     using T = typename P::value_type;
     static constexpr std::size_t offset(std::size_t l) noexcept {
         std::size_t at = 0;
         for (std::size_t k = 1; k < l; ++k) at += P::sizes[k];
         return at;
     }
-    T values[offset(P::depth) + 1];
-    template <std::size_t l> T* at() noexcept { return values + offset(l); }
-    template <std::size_t l> const T* at() const noexcept { return values + offset(l); }
+    T slopes[offset(P::depth) + 1];
+    T largest_a[P::depth + 1];
+    template <std::size_t l> T* slope() noexcept { return slopes + offset(l); }
+    template <std::size_t l> const T* slope() const noexcept { return slopes + offset(l); }
 };
 
 // The bounds that vouch for the step: with |θ| and every |Δθ| below a quarter of T's range, no
 // new value overflows, and with every partial sum of (W^l)ᵀ δ^l bounded the δ chain stays finite.
 // |(W^l)ᵀ δ^l| <= n_l · max |W^l| · max |δ^l| and |δ^{l-1}| <= max |σ'(z^{l-1})| times that. NaN
-// anywhere fails every comparison. Fills `slopes` on the way.
+// anywhere fails every comparison. Fills `measured` on the way.
 template <class P, class Tape, class Seen, class Rule>
 bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_type* delta_L, typename P::value_type scale,
-                  const Rule& rule, hidden_slopes<P>& slopes) noexcept {
+                  const Rule& rule, step_measures<P>& measured) noexcept {
     using T = typename P::value_type;
     constexpr double safe = quarter_range<T>;
     double largest_delta = double(largest_magnitude<P::output_size>(delta_L));
@@ -261,13 +271,14 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>) {
         const auto& a = tape.template a<l - 1>();
         const double largest_W = double(seen.W[l]);
-        const double largest_a = double(largest_magnitude(a));
+        measured.largest_a[l] = largest_magnitude(a);
+        const double largest_a = double(measured.largest_a[l]);
         ok = ok && largest_W < safe && double(seen.b[l]) < safe &&
              change_is_safe<T>(rule, scale, largest_delta * largest_a) && change_is_safe<T>(rule, scale, largest_delta);
         if constexpr (l >= 2) {
             using sigma = typename P::template layer<l - 1>::activation;
             const auto& z = tape.template z<l - 1>();
-            T* slope = slopes.template at<l - 1>();
+            T* slope = measured.template slope<l - 1>();
             each_index<T, P::sizes[l - 1]>([&](std::size_t k) { slope[k] = sigma::derivative(z.data()[k], a.data()[k]); });
             const T largest_slope = largest_magnitude<P::sizes[l - 1]>(slope);
             // (W^l)ᵀ δ^l itself must stay finite: σ'(z) = 0 does not save an infinite sum from NaN.
@@ -287,7 +298,7 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
 // Returns the largest of the layers' results (bits of non-negative floats, which order as their
 // values). The update and its exact check are the two kinds of layer.
 template <std::size_t l, class P, class Layer>
-bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, const typename P::value_type* delta,
+bits_of<typename P::value_type> down_the_layers(const step_measures<P>& measured, const typename P::value_type* delta,
                                                 const Layer& layer) noexcept {
     using T = typename P::value_type;
     using bits = bits_of<T>;
@@ -297,9 +308,9 @@ bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, 
         constexpr std::size_t below_size = P::sizes[l - 1];
         T below[below_size];
         const bits here = layer(std::integral_constant<std::size_t, l>{}, delta, below);
-        const T* slope = slopes.template at<l - 1>();
+        const T* slope = measured.template slope<l - 1>();
         each_index<T, below_size>([&](std::size_t j) { below[j] *= slope[j]; });
-        const bits rest = down_the_layers<l - 1>(slopes, below, layer);
+        const bits rest = down_the_layers<l - 1>(measured, below, layer);
         return rest > here ? rest : here;
     }
 }
@@ -307,12 +318,12 @@ bits_of<typename P::value_type> down_the_layers(const hidden_slopes<P>& slopes, 
 // The fused pass: every layer's b^l and W^l updated, top down, δ^{l-1} formed from the old W^l.
 // Returns the largest |Δθ| as bits.
 template <class P, class Tape, class Seen, class Rule>
-bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Seen& seen, const hidden_slopes<P>& slopes,
+bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Seen& seen, const step_measures<P>& measured,
                                               const typename P::value_type* delta, typename P::value_type scale,
                                               const Rule& rule) noexcept {
     using T = typename P::value_type;
     using bits = bits_of<T>;
-    return down_the_layers<P::depth>(slopes, delta, [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
+    return down_the_layers<P::depth>(measured, delta, [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
         constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
         update_in_place<T, Rule> bias{rule, scale};
         bias.template apply<rows>(net.template b<l>().data(), d);
@@ -320,8 +331,9 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Se
         T* W = net.template W<l>().data();
         const T* a = tape.template a<l - 1>().data();
         bits change;
-        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], below);
-        else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], below);
+        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], measured.largest_a[l], below);
+        else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l],
+                                                                          measured.largest_a[l], below);
         return change > here ? change : here;
     });
 }
@@ -358,14 +370,14 @@ NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T
 // chain; whether every new parameter of the step would be finite. (A layer past a non-finite one
 // still runs: the check is rarely needed, and its δ is then NaN or infinite, which changes nothing.)
 template <class P, class Tape, class Rule>
-bool step_is_finite(const P& net, const Tape& tape, const hidden_slopes<P>& slopes, const typename P::value_type* delta,
+bool step_is_finite(const P& net, const Tape& tape, const step_measures<P>& measured, const typename P::value_type* delta,
                     typename P::value_type scale, const Rule& rule) noexcept {
     using T = typename P::value_type;
     const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
         return largest_new_value(net.template W<l>().data(), net.template b<l>().data(), d, tape.template a<l - 1>().data(),
                                  P::sizes[l], P::sizes[l - 1], scale, rule, below);
     };
-    return down_the_layers<P::depth>(slopes, delta, layer) < exponent_bits<T>;
+    return down_the_layers<P::depth>(measured, delta, layer) < exponent_bits<T>;
 }
 
 } // namespace nabla::detail
