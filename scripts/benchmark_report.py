@@ -240,7 +240,8 @@ for network in ("M", "W"):
         value = share(network, workload)
         if value is not None:
             met = value >= floor
-            checks.append((f"{network} {WORKLOADS[workload][0]}: {100 * value:.0f} % of peak (target {100 * floor:.0f} %)"
+            # One decimal: a row just below its target must not read as the target itself.
+            checks.append((f"{network} {WORKLOADS[workload][0]}: {100 * value:.1f} % of peak (target {100 * floor:.0f} %)"
                            + ("" if met else allowed_by_floor(share_at_floor(network, workload), lambda v: f"{100 * v:.0f} % of peak")),
                            met))
 for network in ("T", "S"):
