@@ -502,6 +502,22 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     narrow.template W<1>()(1, 20) = std::numeric_limits<T>::quiet_NaN();
     const nabla::forward_tape<narrow_t, nabla::vector<T, 40>> narrow_nan(narrow, x, narrow_seen);
     CHECK(std::isnan(narrow_seen.W[1]));
+
+    // Rows shorter than a vector, packed several to one where vectors are wider (24 × 4 with
+    // AVX-512: floats in a block of 16 rows and 8 left over, packed too; doubles in three blocks of
+    // 8): each block's maximum must reach the layer's, with no later row to carry it there.
+    using short_t = nabla::network<T, nabla::input<4>, nabla::dense<24, nabla::tanh>, nabla::dense<2, nabla::identity>>;
+    short_t rows;
+    nabla::initialize(rows, nabla::init::uniform{-1, 1}, 26);
+    nabla::vector<T, 4> x4;
+    testing::fill(x4, random);
+    nabla::detail::magnitudes_seen<T, 2> rows_seen;
+    rows.template W<1>()(5, 2) = T(7.5); // in the first whole block
+    const nabla::forward_tape<short_t, nabla::vector<T, 4>> in_block(rows, x4, rows_seen);
+    CHECK(rows_seen.W[1] == T(7.5));
+    rows.template W<1>()(23, 1) = T(-8.25); // in the last row: left over for floats
+    const nabla::forward_tape<short_t, nabla::vector<T, 4>> left_over(rows, x4, rows_seen);
+    CHECK(rows_seen.W[1] == T(8.25));
 }
 
 // sgd's fused batch step is vouched for by the largest |W^l| the batch's product tiles note as they
