@@ -47,4 +47,13 @@ int posix_memalign(void** p, std::size_t alignment, std::size_t size) {
 }
 }
 
-BENCHMARK_MAIN();
+// The hand-written baseline is checked against nabla first: a faster wrong baseline would be no
+// baseline (the smoke test in CI fails on it).
+int main(int argc, char** argv) {
+    if (!bench::handwritten_agrees()) return 1;
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

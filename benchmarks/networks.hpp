@@ -102,4 +102,8 @@ template <std::size_t n> nabla::vector<float, n> first_sample(const nabla::matri
 // The heap allocations made so far (the benchmark binary replaces operator new to count them).
 std::size_t allocations();
 
+// Whether the hand-written code computes what nabla does (bench_handwritten.cpp); checked by main
+// before anything is timed.
+bool handwritten_agrees();
+
 } // namespace bench
