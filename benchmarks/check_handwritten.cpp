@@ -1,5 +1,6 @@
 // The check main runs before anything is timed: the hand-written code computes what nabla does.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
@@ -14,37 +15,51 @@ namespace {
 
 using handwritten::model;
 
-// One minibatch step of the hand-written code against nabla's, from the same weights, with a step
-// large enough that the change of every weight is well above float rounding: the forward pass's
-// outputs and every W^l's and b^l's change agree to 1e-3 of the largest (a wrong index or a missing
-// term is off by far more). False, with what differs printed, where they do not.
-template <class Net> bool agrees() {
+// One training step of the hand-written code against nabla's, from the same weights, on a
+// minibatch (Batch) or its first sample, with a step large enough that the change of every weight
+// is well above float rounding: the forward pass's outputs and every W^l's and b^l's change agree
+// to 1e-3 of the largest (a wrong index or a missing term is off by far more). False, with what
+// differs printed, where they do not.
+template <class Net, bool Batch> bool agrees() {
     constexpr float eta = 0.5f;
-    constexpr std::size_t L = model<Net>::L, B = bench::batch;
+    constexpr std::size_t L = model<Net>::L, C = Batch ? bench::batch : 1;
     const auto before = std::make_unique<model<Net>>();
     const auto after = std::make_unique<model<Net>>();
-    const auto t = std::make_unique<typename model<Net>::template tape<B>>();
-    std::memcpy(t->template at<0>(), bench::inputs<Net>().data(), sizeof(float) * Net::sizes.front() * B);
-    after->forward_batch(*t);
+    const auto t = std::make_unique<typename model<Net>::template tape<C>>();
     const auto net = std::make_unique<typename Net::net>(bench::weights<Net>());
-    const auto y = (*net)(bench::inputs<Net>());
-    after->train_batch(*t, bench::targets<Net>().data(), eta / B);
     nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = eta}};
-    opt.step(*net, typename Net::loss{}, bench::inputs<Net>(), bench::targets<Net>(), 1.f / B);
+    std::array<float, Net::sizes.back() * C> y;
+    if constexpr (Batch) {
+        std::memcpy(t->template at<0>(), bench::inputs<Net>().data(), sizeof(float) * Net::sizes.front() * C);
+        after->forward_batch(*t);
+        const auto output = (*net)(bench::inputs<Net>());
+        std::memcpy(y.data(), output.data(), sizeof y);
+        after->train_batch(*t, bench::targets<Net>().data(), eta / C);
+        opt.step(*net, typename Net::loss{}, bench::inputs<Net>(), bench::targets<Net>(), 1.f / C);
+    } else {
+        const auto x = bench::first_sample(bench::inputs<Net>());
+        const auto target = bench::first_sample(bench::targets<Net>());
+        std::memcpy(t->template at<0>(), x.data(), sizeof(float) * Net::sizes.front());
+        after->forward_sample(*t);
+        const auto output = (*net)(x);
+        std::memcpy(y.data(), output.data(), sizeof y);
+        after->train_sample(*t, target.data(), eta);
+        opt.step(*net, typename Net::loss{}, x, target);
+    }
 
     bool same = true;
+    const char* const kind = Batch ? "minibatch" : "one-sample";
     const auto compare = [&](const char* what, std::size_t l, std::size_t count, auto theirs, auto ours) {
         float largest = 0, worst = 0;
         for (std::size_t k = 0; k < count; ++k) largest = std::max(largest, std::abs(ours(k)));
         for (std::size_t k = 0; k < count; ++k) worst = std::max(worst, std::abs(theirs(k) - ours(k)));
         if (!(worst <= 1e-3f * largest) || !(largest > 0)) {
-            std::fprintf(stderr, "%s: hand-written %s of layer %zu differs from nabla's by %g (largest %g)\n", Net::name,
-                         what, l, static_cast<double>(worst), static_cast<double>(largest));
+            std::fprintf(stderr, "%s, %s step: hand-written %s of layer %zu differs from nabla's by %g (largest %g)\n",
+                         Net::name, kind, what, l, static_cast<double>(worst), static_cast<double>(largest));
             same = false;
         }
     };
-    compare("output", L, Net::sizes.back() * B, [&](std::size_t k) { return t->template at<L>()[k]; },
-            [&](std::size_t k) { return y.data()[k]; });
+    compare("output", L, y.size(), [&](std::size_t k) { return t->template at<L>()[k]; }, [&](std::size_t k) { return y[k]; });
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         const auto layer = [&]<std::size_t i>(std::integral_constant<std::size_t, i>) {
             constexpr std::size_t rows = Net::sizes[i], columns = Net::sizes[i - 1];
@@ -66,6 +81,7 @@ template <class Net> bool agrees() {
 
 // Every network checked, so that each one that differs is printed.
 bool bench::handwritten_agrees() {
-    const bool all[] = {agrees<T>(), agrees<S>(), agrees<M>(), agrees<W>()};
+    const bool all[] = {agrees<T, true>(), agrees<S, true>(), agrees<M, true>(), agrees<W, true>(),
+                        agrees<T, false>(), agrees<S, false>(), agrees<M, false>(), agrees<W, false>()};
     return std::all_of(std::begin(all), std::end(all), [](bool same) { return same; });
 }
