@@ -6,7 +6,7 @@
 // register tiles (up to 24 vector accumulators, as a matrix product is blocked for registers). σ
 // comes from std::exp and std::tanh, as it does in most hand-written code. A one-sample step reads
 // and writes each row of Wᵀ once, its product with δ and its update in the same pass. main checks its
-// minibatch step against nabla's before anything is timed (check_handwritten.cpp).
+// forward passes and training steps against nabla's before anything is timed (check_handwritten.cpp).
 // The loads return 64-byte vectors by value: without AVX-512 (the CI's smoke build) g++ notes that
 // the ABI of such functions differs; they are all inlined, so it does not matter here.
 #pragma once
