@@ -48,8 +48,9 @@ inline float horizontal_sum(vec v) {
     return v[0];
 }
 
-// out[0..R) (+)= Σ_k s[k] · rows[k][0..R): the workhorse, with R / lanes accumulators kept in
-// registers; R not a multiple of lanes finishes with scalars.
+// out[0..R) (+)= Σ_k s[k] · rows[k][0..R), one sample's z = W a: R / lanes accumulators kept in
+// registers (bands of up to 16, one row of out where multiply's tiles below take several); R not
+// a multiple of lanes finishes with scalars.
 template <std::size_t R, std::size_t K, bool Add>
 inline void accumulate_rows(float* out, const float* s, std::size_t s_stride, const float* rows, std::size_t row_stride) {
     constexpr std::size_t V = R / lanes, whole = V * lanes;
@@ -275,7 +276,9 @@ template <class Net> struct model {
     // A batch, one SGD step: Δ^{l-1} row c = σ' ⊙ Σ_r Wt(c, r) Δ^l row r; the weight gradient
     // Σ_j A(c, j) Δ(r, j) by rows of Δᵀ (transposed once), with the update folded in.
     template <class Tape> void train_batch(Tape& t, const float* y, float eta) {
-        alignas(64) static float delta[256 * B], previous[256 * B], transposed[B * 256];
+        alignas(64) static float first[256 * B], second[256 * B], transposed[B * 256];
+        float* delta = first;
+        float* previous = second;
         static constexpr std::array<float, B> ones = [] {
             std::array<float, B> o{};
             for (auto& v : o) v = 1;
@@ -296,7 +299,7 @@ template <class Net> struct model {
                 // b^l += Σ_j (-η Δ^l)ᵀ row j: down the columns of the transposed Δ, a vector of
                 // rows at a time (summed along each row, every row ended in a horizontal sum).
                 multiply<1, n[l], B, true>(at<l>().b, n[l], ones.data(), 0, 1, transposed, n[l]);
-                if constexpr (l > 1) std::memcpy(delta, previous, sizeof(float) * n[l - 1] * B);
+                if constexpr (l > 1) std::swap(delta, previous);
             };
             (step(std::integral_constant<std::size_t, L - k>{}), ...);
         }(std::make_index_sequence<L>{});
