@@ -73,7 +73,10 @@ inline constexpr std::size_t overlapping_rows = 3;
 inline constexpr std::size_t long_inner = 64;
 template <std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t TileRows, bool Notes>
 constexpr auto product_shape() noexcept {
-    if constexpr (R * K * C <= small_product) return fixed_shape<R, K, C>{};
+    // R only where A is read by columns: the tiles never read it otherwise, and in the type it
+    // made a copy per layer of tiles that are the same (S's 16 × 16 and 4 × 16 layers: its
+    // training unit 8.55 → 8.15 G g++ instructions).
+    if constexpr (R * K * C <= small_product) return fixed_shape<TransposeA ? R : 0, K, C>{};
     else if constexpr (TransposeA) return runtime_shape{R, K, C};
     else if constexpr (TileRows <= overlapping_rows && K >= long_inner && !Notes) return runtime_inner_shape{K, C};
     else return fixed_inner_shape<K>{C};
@@ -333,10 +336,13 @@ template <class T, std::size_t C = 1, bool Notes = false, class Activation = voi
     [[no_unique_address]] std::conditional_t<Notes, largest_seen<T>, ignore_coefficients> coefficients{};
     [[no_unique_address]] std::conditional_t<activates, largest_seen<T>, ignore_coefficients> activations{};
     void operator()(T* at, const typename simd<T>::type& v) noexcept {
-        const std::size_t i = static_cast<std::size_t>(at - out) / C;
-        typename simd<T>::type z;
-        if constexpr (C == 1) z = v + simd<T>::load(bias + i);
-        else z = v + bias[i];
+        if constexpr (C == 1) stored(at, v + simd<T>::load(bias + (at - out)));
+        else stored(at, v + bias[static_cast<std::size_t>(at - out) / C]);
+    }
+    // The same from a tile, which knows the results' row i: a division per result to find it had
+    // been a fifth of g++'s instructions for a tile with this store (20 tiles: 4.88 → 4.16 G).
+    void operator()(T* at, const typename simd<T>::type& v, std::size_t i) noexcept { stored(at, v + bias[i]); }
+    void stored(T* at, const typename simd<T>::type& z) noexcept {
         simd<T>::store(at, z);
         if constexpr (activates) {
             const auto a = each_lane<T>([](T x) { return Activation::function(x); }, z);
@@ -457,6 +463,14 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
     multiply_vector<T, R, K>(out, a, b);
 }
 
+// A tile's sums: zeroed, or left for the first k to set (multiply_tile).
+template <class V, std::size_t Rows, std::size_t Vectors, bool Zeroed> struct tile_sums {
+    V at[Rows][Vectors]{};
+};
+template <class V, std::size_t Rows, std::size_t Vectors> struct tile_sums<V, Rows, Vectors, false> {
+    V at[Rows][Vectors];
+};
+
 // One tile of out = A B (B and out row-major, C columns): Rows rows from i0, Vectors vectors of
 // columns from j0; a tile of at most 3 rows leaves its first `skip` rows unstored (a band's last
 // tile, overlapping the one before it). Every B row segment loaded feeds Rows accumulators, every A
@@ -478,10 +492,20 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
-    // k = 0 starts the sums: zero-initialising them instead had g++ clear the array in memory too
-    // (a memset of up to 1.5 KB per tile), since the stores below take its address.
-    V sum[Rows][Vectors];
-    {
+    // The sums start at zero, as the plain loop's do, and every k goes through the one loop: one
+    // body instead of two (the first k setting the sums in a copy of it) took a tile's g++
+    // instructions down a sixth (20 of S's tiles in one unit: 5.51 → 4.87 G; the units of
+    // scripts/compile_cost.py: S 8.15 → 7.80 G, M 8.08 → 7.89 G, W 8.34 → 8.15 G). The stores
+    // take a copy of each sum, not its address. In AVX-512's tiles (more rows than overlapping_rows,
+    // 16 to 24 accumulators), g++ kept a copy of the zeroed array in memory as well and cleared it
+    // (a memset of up to 1.5 KB a tile: M's minibatch step 3 % slower), so there the first k
+    // still sets the sums. Each step along k already holds Rows × Vectors independent
+    // multiply-adds; unrolling K whole (as g++ -O3 would for K up to a few dozen) only multiplies
+    // the code, and the compile time.
+    constexpr bool first_sets = Rows > overlapping_rows;
+    tile_sums<V, Rows, Vectors, !first_sets> sums;
+    auto& sum = sums.at;
+    if constexpr (first_sets) {
         V row[Vectors];
         for (std::size_t v = 0; v < Vectors; ++v) row[v] = S::load(b + j0 + v * N);
         for (std::size_t r = 0; r < Rows; ++r) {
@@ -489,10 +513,8 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
             for (std::size_t v = 0; v < Vectors; ++v) sum[r][v] = scale * row[v];
         }
     }
-    // Each step along k already holds Rows × Vectors independent multiply-adds; unrolling K whole
-    // (as g++ -O3 would for K up to a few dozen) only multiplies the code, and the compile time.
 #pragma GCC unroll 2
-    for (std::size_t k = 1; k < K; ++k) {
+    for (std::size_t k = first_sets ? 1 : 0; k < K; ++k) {
         V row[Vectors];
         for (std::size_t v = 0; v < Vectors; ++v) row[v] = S::load(b + k * C + j0 + v * N);
         for (std::size_t r = 0; r < Rows; ++r) {
@@ -517,7 +539,11 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
     // W's minibatch steps about 1.5 % slower.
     for (std::size_t r = 0; r < Rows; ++r)
         if (Rows > overlapping_rows || r >= skip)
-            for (std::size_t v = 0; v < Vectors; ++v) local(out + (i0 + r) * C + j0 + v * N, sum[r][v]);
+            for (std::size_t v = 0; v < Vectors; ++v) {
+                T* at = out + (i0 + r) * C + j0 + v * N;
+                if constexpr (requires { local(at, sum[r][v], i0 + r); }) local(at, V(sum[r][v]), i0 + r);
+                else local(at, V(sum[r][v]));
+            }
     store = local;
 }
 
