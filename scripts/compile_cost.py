@@ -4,7 +4,9 @@ translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp,
 network 16 wide), each compiled alone, five times (the fastest kept: loads elsewhere on a shared
 machine only ever slow a compile down).
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
-       compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)"""
+       compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
+       compile_cost.py --parts DIR     (writes units that each add one pass of M's training, and one
+                                        of twenty tiles, to count where a training unit's cost goes)"""
 import json
 import os
 import pathlib
@@ -43,6 +45,54 @@ int main() {{
 FILE_NAMES = {"T": "train_T.cpp", "S": "train_S.cpp", "M": "train_M.cpp", "W": "train_W.cpp",
               "32 layers, 16 wide": "train_32_layers.cpp"}
 
+# M's unit cut into parts, each the base (headers, initialize) plus one call: a batch of 16's forward
+# pass; the same and its backward pass; forward, backward and the gradient summed as train sums it;
+# Adam's update; per-sample sgd's fused step; and that step's forward pass alone, noting magnitudes.
+PARTS = {
+    "base": "",
+    "batch_forward": "nabla::matrix<float, 64, 16> X{}; auto tape = nabla::forward(net, X); sink = tape.output()(0, 0);",
+    "batch_backward": "nabla::matrix<float, 64, 16> X{}; nabla::matrix<float, 10, 16> Y{}; auto tape = nabla::forward(net, X); "
+                      "sink = nabla::backward(net, tape, nabla::cross_entropy{}, Y).at<1>()(0, 0);",
+    "batch_gradient": "nabla::matrix<float, 64, 16> X{}; nabla::matrix<float, 10, 16> Y{}; net_t::parameters_type total; "
+                      "nabla::detail::add_gradient(total, net, nabla::cross_entropy{}, X, Y, 16); sink = total.W<1>()(0, 0);",
+    "adam_update": "net_t::parameters_type g; nabla::optimizer<net_t, nabla::adam> opt; sink = opt.step(net, g, 0.5f).applied;",
+    "sgd_sample_step": "nabla::vector<float, 64> x{}; nabla::vector<float, 10> y{}; nabla::optimizer<net_t, nabla::sgd> "
+                       "opt{nabla::sgd{.learning_rate = 0.1}}; sink = opt.step(net, nabla::cross_entropy{}, x, y).applied;",
+    "sample_forward_noted": "nabla::vector<float, 64> x{}; nabla::detail::magnitudes_seen<float, 3> seen; "
+                            "nabla::forward_tape<net_t, nabla::vector<float, 64>> tape(net, x, seen); sink = tape.output()[0];",
+}
+PART_SOURCE = """#include <vector>
+#include <nabla/nabla.hpp>
+using net_t = nabla::network<{net}>;
+float sink;
+int main() {{
+    net_t net;
+    nabla::initialize(net, nabla::init::xavier_uniform{{}}, 1);
+    {call}
+    return sink > 1;
+}}
+"""
+# Twenty forward tiles of S's kind (3 rows, 4 vectors, a batch of 16), one per K: against a unit with
+# only the include, what one tile kernel costs.
+TILES = """#include <nabla/nabla.hpp>
+float A[1 << 16], B[1 << 16], O[1 << 16], Z[1 << 16];
+int main() {{
+    nabla::detail::store_with_bias<float, 16, false, void> s{{Z, A, O}};
+{calls}
+    return O[3] > 1;
+}}
+"""
+
+if sys.argv[1] == "--parts":
+    out = pathlib.Path(sys.argv[2])
+    out.mkdir(parents=True, exist_ok=True)
+    for name, call in PARTS.items():
+        (out / f"part_{name}.cpp").write_text(PART_SOURCE.format(net=NETWORKS["M"], call=call))
+    calls = "\n".join(f"    nabla::detail::multiply_tile<float, false, 3, 4>(Z, A, B, nabla::detail::fixed_shape<0, {k}, 16>{{}}, 0, 0, 0, s);"
+                      for k in range(2, 22))
+    (out / "twenty_tiles.cpp").write_text(TILES.format(calls=calls))
+    (out / "include_only.cpp").write_text("#include <nabla/nabla.hpp>\nint main() {}\n")
+    sys.exit(0)
 if sys.argv[1] == "--sources":
     pathlib.Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
     for name, net in NETWORKS.items():

@@ -340,7 +340,7 @@ template <class T, std::size_t C = 1, bool Notes = false, class Activation = voi
         else stored(at, v + bias[static_cast<std::size_t>(at - out) / C]);
     }
     // The same from a tile, which knows the results' row i: a division per result to find it had
-    // been a fifth of g++'s instructions for a tile with this store (20 tiles: 4.88 → 4.16 G).
+    // been an eighth of g++'s instructions for a tile with this store (twenty tiles: 4.88 → 4.31 G).
     void operator()(T* at, const typename simd<T>::type& v, std::size_t i) noexcept { stored(at, v + bias[i]); }
     void stored(T* at, const typename simd<T>::type& z) noexcept {
         simd<T>::store(at, z);
@@ -493,13 +493,14 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
     using V = typename S::type;
     constexpr std::size_t N = S::lanes;
     // The sums start at zero, as the plain loop's do, and every k goes through the one loop: one
-    // body instead of two (the first k setting the sums in a copy of it) took a tile's g++
-    // instructions down a sixth (20 of S's tiles in one unit: 5.51 → 4.87 G; the units of
-    // scripts/compile_cost.py: S 8.15 → 7.80 G, M 8.08 → 7.89 G, W 8.34 → 8.15 G). The stores
+    // body instead of two (the first k setting the sums in a copy of it) took a 3-row tile's g++
+    // instructions down a sixth (twenty of them in one unit: 5.51 → 4.87 G; the training units of
+    // scripts/compile_cost.py: S 8.15 → 7.87 G, M 8.08 → 7.90 G, W 8.34 → 8.16 G). The stores
     // take a copy of each sum, not its address. In AVX-512's tiles (more rows than overlapping_rows,
-    // 16 to 24 accumulators), g++ kept a copy of the zeroed array in memory as well and cleared it
+    // 16 to 24 accumulators), g++ kept a copy of a zeroed array in memory as well and cleared it
     // (a memset of up to 1.5 KB a tile: M's minibatch step 3 % slower), so there the first k
-    // still sets the sums. Each step along k already holds Rows × Vectors independent
+    // still sets the sums, and tile_sums leaves them uninitialised (any initialiser brought the
+    // memset back). Each step along k already holds Rows × Vectors independent
     // multiply-adds; unrolling K whole (as g++ -O3 would for K up to a few dozen) only multiplies
     // the code, and the compile time.
     constexpr bool first_sets = Rows > overlapping_rows;
