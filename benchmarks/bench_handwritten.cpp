@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "handwritten.hpp"
+#include "networks.hpp"
 #include "report.hpp"
 
 namespace {

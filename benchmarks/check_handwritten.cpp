@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "handwritten.hpp"
+#include "networks.hpp"
 
 namespace {
 

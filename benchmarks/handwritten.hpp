@@ -22,7 +22,7 @@
 #include <tuple>
 #include <utility>
 
-#include "networks.hpp"
+#include "common.hpp"
 
 // Inline, in a namespace of its own: the benchmarks and the check (check_handwritten.cpp) are
 // separate units, so that the check does not change how g++ compiles the timed code (with the
@@ -168,17 +168,22 @@ template <class Net> struct model {
     typename all<std::make_index_sequence<L>>::type layers;
     template <std::size_t l> layer<l>& at() { return std::get<l - 1>(layers); }
 
+    // nabla's weights (bench::weights, networks.hpp) for the benchmarks' networks; a unit that
+    // trains by hand alone (scripts/compile_cost.py) names a network without a nabla type and
+    // draws its own.
     model() {
-        const auto& w = bench::weights<Net>();
-        [&]<std::size_t... l>(std::index_sequence<l...>) {
-            const auto copy = [&]<std::size_t i>(std::integral_constant<std::size_t, i>) {
-                for (std::size_t r = 0; r < n[i]; ++r) {
-                    for (std::size_t c = 0; c < n[i - 1]; ++c) at<i>().Wt[c * n[i] + r] = w.template W<i>()(r, c);
-                    at<i>().b[r] = w.template b<i>()[r];
-                }
-            };
-            (copy(std::integral_constant<std::size_t, l + 1>{}), ...);
-        }(std::make_index_sequence<L>{});
+        if constexpr (requires { typename Net::net; }) {
+            const auto& w = bench::weights<Net>();
+            [&]<std::size_t... l>(std::index_sequence<l...>) {
+                const auto copy = [&]<std::size_t i>(std::integral_constant<std::size_t, i>) {
+                    for (std::size_t r = 0; r < n[i]; ++r) {
+                        for (std::size_t c = 0; c < n[i - 1]; ++c) at<i>().Wt[c * n[i] + r] = w.template W<i>()(r, c);
+                        at<i>().b[r] = w.template b<i>()[r];
+                    }
+                };
+                (copy(std::integral_constant<std::size_t, l + 1>{}), ...);
+            }(std::make_index_sequence<L>{});
+        }
     }
 
     // Activations of every layer for Cols samples, feature-major: a[l][i * Cols + j].

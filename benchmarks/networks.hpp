@@ -8,9 +8,9 @@
 
 #include <nabla/nabla.hpp>
 
-namespace bench {
+#include "common.hpp"
 
-enum class act { sigmoid, tanh, relu, identity, softmax };
+namespace bench {
 
 // T 2-3-1 sigmoid (the lecture's XOR net), S 8-16-16-4 tanh/identity with square error,
 // M 64-128-64-10 and W 256-256-256-256-10 relu/softmax with cross-entropy.
@@ -46,7 +46,6 @@ struct W {
     using loss = nabla::cross_entropy;
 };
 
-inline constexpr std::size_t batch = 32;
 inline constexpr float learning_rate = 1e-4f; // small, so that repeated steps keep the weights in range
 
 // Multiply-adds count twice. Forward: W a per layer; a training step adds (W^{l})ᵀ δ for l ≥ 2,

@@ -2,7 +2,8 @@
 """Compile cost: the wall time and peak memory of g++ and clang++ (-O3 -std=c++20) compiling a
 translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
 network 16 wide), each compiled alone, five times (the fastest kept: loads elsewhere on a shared
-machine only ever slow a compile down).
+machine only ever slow a compile down); g++ also with -march=native, and, for T/S/M/W, the same
+training written by hand (benchmarks/handwritten.hpp, the benchmarks' baseline) with and without it.
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
        compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
        compile_cost.py --parts DIR     (writes units that each add one pass of M's training, and one
@@ -41,6 +42,66 @@ int main() {{
     return nabla::evaluate(net, data, nabla::{loss}{{}}) > 1e9;
 }}
 """
+
+# The hand-written baseline's unit: per-sample SGD and SGD on minibatches of 32 over the same 64
+# samples, then the square error summed, from weights a hand-written program draws itself.
+ACTIVATIONS = {"T": ("sigmoid", "sigmoid"), "S": ("tanh", "identity"), "M": ("relu", "softmax"), "W": ("relu", "softmax")}
+SIZES = {"T": "2, 3, 1", "S": "8, 16, 16, 4", "M": "64, 128, 64, 10", "W": "256, 256, 256, 256, 10"}
+HANDWRITTEN_SOURCE = """// Trains one network by hand: per-sample SGD and SGD on minibatches of 32, then its square error.
+#include <cstring>
+#include <vector>
+#include "handwritten.hpp"
+struct network {{
+    static constexpr std::array<std::size_t, {count}> sizes{{{sizes}}};
+    static constexpr bench::act hidden = bench::act::{hidden}, output = bench::act::{output};
+}};
+using model = handwritten::model<network>;
+constexpr std::size_t in = network::sizes.front(), out = network::sizes.back();
+template <std::size_t l> void draw(model& m, unsigned& state) {{
+    for (auto& w : m.at<l>().Wt) w = static_cast<float>((state = state * 1664525u + 1013904223u) >> 8) * 0x1p-24f - 0.5f;
+    if constexpr (l > 1) draw<l - 1>(m, state);
+}}
+int main() {{
+    std::vector<std::array<float, in>> x(64);
+    std::vector<std::array<float, out>> y(64);
+    for (std::size_t k = 0; k < x.size(); ++k) x[k][0] = static_cast<float>(k) / 64;
+    static model m;
+    unsigned state = 1;
+    draw<model::L>(m, state);
+    static model::tape<1> one;
+    static model::tape<32> many;
+    static float targets[out * 32];
+    for (int epoch = 0; epoch < 2; ++epoch)
+        for (std::size_t k = 0; k < x.size(); ++k) {{
+            std::memcpy(one.at<0>(), x[k].data(), sizeof x[k]);
+            m.forward_sample(one);
+            m.train_sample(one, y[k].data(), 0.1f);
+        }}
+    for (int epoch = 0; epoch < 2; ++epoch)
+        for (std::size_t k0 = 0; k0 < x.size(); k0 += 32) {{
+            for (std::size_t j = 0; j < 32; ++j) {{
+                for (std::size_t i = 0; i < in; ++i) many.at<0>()[i * 32 + j] = x[k0 + j][i];
+                for (std::size_t i = 0; i < out; ++i) targets[i * 32 + j] = y[k0 + j][i];
+            }}
+            m.forward_batch(many);
+            m.train_batch(many, targets, 0.1f / 32);
+        }}
+    float error = 0;
+    for (std::size_t k = 0; k < x.size(); ++k) {{
+        std::memcpy(one.at<0>(), x[k].data(), sizeof x[k]);
+        m.forward_sample(one);
+        for (std::size_t i = 0; i < out; ++i) error += (one.at<model::L>()[i] - y[k][i]) * (one.at<model::L>()[i] - y[k][i]);
+    }}
+    return error > 1e9;
+}}
+"""
+BENCHMARKS_DIR = pathlib.Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def handwritten_source(name):
+    hidden, output = ACTIVATIONS[name]
+    return HANDWRITTEN_SOURCE.format(count=SIZES[name].count(",") + 1, sizes=SIZES[name], hidden=hidden, output=output)
+
 
 FILE_NAMES = {"T": "train_T.cpp", "S": "train_S.cpp", "M": "train_M.cpp", "W": "train_W.cpp",
               "32 layers, 16 wide": "train_32_layers.cpp"}
@@ -97,16 +158,18 @@ if sys.argv[1] == "--sources":
     pathlib.Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
     for name, net in NETWORKS.items():
         (pathlib.Path(sys.argv[2]) / FILE_NAMES[name]).write_text(SOURCE.format(net=net, loss=LOSS[name]))
+    for name in SIZES:
+        (pathlib.Path(sys.argv[2]) / f"handwritten_{name}.cpp").write_text(handwritten_source(name))
     sys.exit(0)
 include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
 
 
-def measure(compiler, source, workdir):
+def measure(compiler, source, workdir, include=None, flags=()):
     best = None
     for _ in range(5):
         start = time.perf_counter()
-        process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include_dir, *extra, "-c", str(source),
-                                    "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
+        process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include or include_dir, *extra, *flags, "-c",
+                                    str(source), "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -122,10 +185,17 @@ with tempfile.TemporaryDirectory() as tmp:
     for name, net in NETWORKS.items():
         source = workdir / FILE_NAMES[name]
         source.write_text(SOURCE.format(net=net, loss=LOSS[name]))
-        for compiler in ("g++", "clang++"):
-            seconds, megabytes = measure(compiler, source, workdir)
-            results.setdefault(name, {})[compiler] = {"seconds": round(seconds, 2), "peak_mib": round(megabytes)}
-            print(f"{name:>20} {compiler:>8}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
+        runs = [("g++", "g++", source, None, ()), ("clang++", "clang++", source, None, ()),
+                ("g++ -march=native", "g++", source, None, ("-march=native",))]
+        if name in SIZES:
+            handwritten = workdir / f"handwritten_{name}.cpp"
+            handwritten.write_text(handwritten_source(name))
+            runs += [("hand-written, g++", "g++", handwritten, str(BENCHMARKS_DIR), ()),
+                     ("hand-written, g++ -march=native", "g++", handwritten, str(BENCHMARKS_DIR), ("-march=native",))]
+        for key, compiler, unit, include, flags in runs:
+            seconds, megabytes = measure(compiler, unit, workdir, include, flags)
+            results.setdefault(name, {})[key] = {"seconds": round(seconds, 2), "peak_mib": round(megabytes)}
+            print(f"{name:>20} {key:>31}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
 versions = {c: subprocess.run([c, "--version"], capture_output=True, text=True).stdout.splitlines()[0] for c in ("g++", "clang++")}
 out_path.write_text(json.dumps({"flags": " ".join(["-std=c++20", "-O3", *extra]), "compilers": versions,
                                 "results": results}, indent=1))
