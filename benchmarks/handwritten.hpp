@@ -169,8 +169,8 @@ template <class Net> struct model {
     template <std::size_t l> layer<l>& at() { return std::get<l - 1>(layers); }
 
     // nabla's weights (bench::weights, networks.hpp) for the benchmarks' networks; a unit that
-    // trains by hand alone (scripts/compile_cost.py) names a network without a nabla type and
-    // draws its own.
+    // trains by hand alone (scripts/compile_cost.py) takes a shape of common.hpp, which names no
+    // nabla type (`Net::net`), and draws its own.
     model() {
         if constexpr (requires { typename Net::net; }) {
             const auto& w = bench::weights<Net>();

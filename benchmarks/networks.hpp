@@ -12,35 +12,23 @@
 
 namespace bench {
 
-// T 2-3-1 sigmoid (the lecture's XOR net), S 8-16-16-4 tanh/identity with square error,
-// M 64-128-64-10 and W 256-256-256-256-10 relu/softmax with cross-entropy.
-struct T {
-    static constexpr const char* name = "T";
-    static constexpr std::array<std::size_t, 3> sizes{2, 3, 1};
-    static constexpr act hidden = act::sigmoid, output = act::sigmoid;
+// The shapes of common.hpp with nabla's network type and the loss: square error for T and S,
+// cross-entropy for M and W.
+struct T : shape::T {
     using net = nabla::network<float, nabla::input<2>, nabla::dense<3, nabla::sigmoid>, nabla::dense<1, nabla::sigmoid>>;
     using loss = nabla::squared_error;
 };
-struct S {
-    static constexpr const char* name = "S";
-    static constexpr std::array<std::size_t, 4> sizes{8, 16, 16, 4};
-    static constexpr act hidden = act::tanh, output = act::identity;
+struct S : shape::S {
     using net = nabla::network<float, nabla::input<8>, nabla::dense<16, nabla::tanh>, nabla::dense<16, nabla::tanh>,
                                nabla::dense<4, nabla::identity>>;
     using loss = nabla::squared_error;
 };
-struct M {
-    static constexpr const char* name = "M";
-    static constexpr std::array<std::size_t, 4> sizes{64, 128, 64, 10};
-    static constexpr act hidden = act::relu, output = act::softmax;
+struct M : shape::M {
     using net = nabla::network<float, nabla::input<64>, nabla::dense<128, nabla::relu>, nabla::dense<64, nabla::relu>,
                                nabla::dense<10, nabla::softmax>>;
     using loss = nabla::cross_entropy;
 };
-struct W {
-    static constexpr const char* name = "W";
-    static constexpr std::array<std::size_t, 5> sizes{256, 256, 256, 256, 10};
-    static constexpr act hidden = act::relu, output = act::softmax;
+struct W : shape::W {
     using net = nabla::network<float, nabla::input<256>, nabla::dense<256, nabla::relu>, nabla::dense<256, nabla::relu>,
                                nabla::dense<256, nabla::relu>, nabla::dense<10, nabla::softmax>>;
     using loss = nabla::cross_entropy;

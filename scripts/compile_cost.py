@@ -43,20 +43,16 @@ int main() {{
 }}
 """
 
-# The hand-written baseline's unit: per-sample SGD and SGD on minibatches of 32 over the same 64
-# samples, then the square error summed, from weights a hand-written program draws itself.
-ACTIVATIONS = {"T": ("sigmoid", "sigmoid"), "S": ("tanh", "identity"), "M": ("relu", "softmax"), "W": ("relu", "softmax")}
-SIZES = {"T": "2, 3, 1", "S": "8, 16, 16, 4", "M": "64, 128, 64, 10", "W": "256, 256, 256, 256, 10"}
-HANDWRITTEN_SOURCE = """// Trains one network by hand: per-sample SGD and SGD on minibatches of 32, then its square error.
+# The hand-written baseline's unit: per-sample SGD and SGD on minibatches over the same 64 samples,
+# then the square error summed, from weights a hand-written program draws itself. The network's
+# shape comes from benchmarks/common.hpp, which holds no nabla type.
+HANDWRITTEN = ("T", "S", "M", "W")
+HANDWRITTEN_SOURCE = """// Trains one network by hand: per-sample SGD and SGD on minibatches, then its square error.
 #include <cstring>
 #include <vector>
 #include "handwritten.hpp"
-struct network {{
-    static constexpr std::array<std::size_t, {count}> sizes{{{sizes}}};
-    static constexpr bench::act hidden = bench::act::{hidden}, output = bench::act::{output};
-}};
-using model = handwritten::model<network>;
-constexpr std::size_t in = network::sizes.front(), out = network::sizes.back();
+using model = handwritten::model<bench::shape::{name}>;
+constexpr std::size_t in = model::n.front(), out = model::n.back(), B = model::B;
 template <std::size_t l> void draw(model& m, unsigned& state) {{
     for (auto& w : m.at<l>().Wt) w = static_cast<float>((state = state * 1664525u + 1013904223u) >> 8) * 0x1p-24f - 0.5f;
     if constexpr (l > 1) draw<l - 1>(m, state);
@@ -69,8 +65,8 @@ int main() {{
     unsigned state = 1;
     draw<model::L>(m, state);
     static model::tape<1> one;
-    static model::tape<32> many;
-    static float targets[out * 32];
+    static model::tape<B> many;
+    static float targets[out * B];
     for (int epoch = 0; epoch < 2; ++epoch)
         for (std::size_t k = 0; k < x.size(); ++k) {{
             std::memcpy(one.at<0>(), x[k].data(), sizeof x[k]);
@@ -78,13 +74,13 @@ int main() {{
             m.train_sample(one, y[k].data(), 0.1f);
         }}
     for (int epoch = 0; epoch < 2; ++epoch)
-        for (std::size_t k0 = 0; k0 < x.size(); k0 += 32) {{
-            for (std::size_t j = 0; j < 32; ++j) {{
-                for (std::size_t i = 0; i < in; ++i) many.at<0>()[i * 32 + j] = x[k0 + j][i];
-                for (std::size_t i = 0; i < out; ++i) targets[i * 32 + j] = y[k0 + j][i];
+        for (std::size_t k0 = 0; k0 < x.size(); k0 += B) {{
+            for (std::size_t j = 0; j < B; ++j) {{
+                for (std::size_t i = 0; i < in; ++i) many.at<0>()[i * B + j] = x[k0 + j][i];
+                for (std::size_t i = 0; i < out; ++i) targets[i * B + j] = y[k0 + j][i];
             }}
             m.forward_batch(many);
-            m.train_batch(many, targets, 0.1f / 32);
+            m.train_batch(many, targets, 0.1f / B);
         }}
     float error = 0;
     for (std::size_t k = 0; k < x.size(); ++k) {{
@@ -96,11 +92,6 @@ int main() {{
 }}
 """
 BENCHMARKS_DIR = pathlib.Path(__file__).resolve().parent.parent / "benchmarks"
-
-
-def handwritten_source(name):
-    hidden, output = ACTIVATIONS[name]
-    return HANDWRITTEN_SOURCE.format(count=SIZES[name].count(",") + 1, sizes=SIZES[name], hidden=hidden, output=output)
 
 
 FILE_NAMES = {"T": "train_T.cpp", "S": "train_S.cpp", "M": "train_M.cpp", "W": "train_W.cpp",
@@ -158,8 +149,8 @@ if sys.argv[1] == "--sources":
     pathlib.Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
     for name, net in NETWORKS.items():
         (pathlib.Path(sys.argv[2]) / FILE_NAMES[name]).write_text(SOURCE.format(net=net, loss=LOSS[name]))
-    for name in SIZES:
-        (pathlib.Path(sys.argv[2]) / f"handwritten_{name}.cpp").write_text(handwritten_source(name))
+    for name in HANDWRITTEN:
+        (pathlib.Path(sys.argv[2]) / f"handwritten_{name}.cpp").write_text(HANDWRITTEN_SOURCE.format(name=name))
     sys.exit(0)
 include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
 
@@ -187,9 +178,9 @@ with tempfile.TemporaryDirectory() as tmp:
         source.write_text(SOURCE.format(net=net, loss=LOSS[name]))
         runs = [("g++", "g++", source, None, ()), ("clang++", "clang++", source, None, ()),
                 ("g++ -march=native", "g++", source, None, ("-march=native",))]
-        if name in SIZES:
+        if name in HANDWRITTEN:
             handwritten = workdir / f"handwritten_{name}.cpp"
-            handwritten.write_text(handwritten_source(name))
+            handwritten.write_text(HANDWRITTEN_SOURCE.format(name=name))
             runs += [("hand-written, g++", "g++", handwritten, str(BENCHMARKS_DIR), ()),
                      ("hand-written, g++ -march=native", "g++", handwritten, str(BENCHMARKS_DIR), ("-march=native",))]
         for key, compiler, unit, include, flags in runs:
