@@ -6,8 +6,9 @@ machine only ever slow a compile down); g++ also with -march=native, and, for T/
 training written by hand (benchmarks/handwritten.hpp, the benchmarks' baseline) with and without it.
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
        compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
-       compile_cost.py --parts DIR     (writes units that each add one pass of M's training, and one
-                                        of twenty tiles, to count where a training unit's cost goes)"""
+       compile_cost.py --parts DIR     (writes units that each add one pass of M's training, one of
+                                        twenty tiles, and ones of the headers nabla includes, to count
+                                        where a training unit's cost goes)"""
 import json
 import os
 import pathlib
@@ -135,9 +136,35 @@ int main() {{
 }}
 """
 
+
+
+# The headers other than nabla's that <nabla/nabla.hpp> includes, found by following its includes.
+def headers_beside_nabla(include_dir):
+    seen, found, todo = set(), [], ["nabla/nabla.hpp"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for line in (pathlib.Path(include_dir) / name).read_text().splitlines():
+            if line.startswith("#include <"):
+                header = line[len("#include <"):line.index(">")]
+                if header.startswith("nabla/"):
+                    todo.append(header)
+                elif header not in found:
+                    found.append(header)
+    return sorted(found)
+
+
 if sys.argv[1] == "--parts":
     out = pathlib.Path(sys.argv[2])
     out.mkdir(parents=True, exist_ok=True)
+    # What the include costs before nabla's own declarations: the standard headers nabla reaches,
+    # then those and Boost.Hana's, against <vector> alone (which every unit here includes).
+    others = headers_beside_nabla(pathlib.Path(__file__).resolve().parent.parent / "include")
+    standard = [h for h in others if not h.startswith("boost/")]
+    for name, headers in (("standard_headers", standard), ("standard_and_hana_headers", others), ("vector_only", ["vector"])):
+        (out / f"{name}.cpp").write_text("".join(f"#include <{h}>\n" for h in headers) + "int main() {}\n")
     for name, call in PARTS.items():
         (out / f"part_{name}.cpp").write_text(PART_SOURCE.format(net=NETWORKS["M"], call=call))
     calls = "\n".join(f"    nabla::detail::multiply_tile<float, false, 3, 4>(Z, A, B, nabla::detail::fixed_shape<0, {k}, 16>{{}}, 0, 0, 0, s);"
