@@ -7,7 +7,10 @@
 #include <type_traits>
 
 #include <nabla/detail/approximations.hpp>
+#include <nabla/detail/constant_evaluation.hpp>
 #include <nabla/detail/vector_unit.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla {
 
@@ -50,7 +53,7 @@ concept lane_values = std::is_same_v<T, float> && n > 1 && n <= 4 && requires(fo
 template <Activation A, bool Chained = false, class Z, class Out> constexpr void activate(const Z& z, Out& a) noexcept {
     using T = typename Z::value_type;
     if constexpr (!Chained && lane_values<A, T, Z::size()>) {
-        if (!std::is_constant_evaluated()) {
+        if !consteval {
             four_floats lanes{};
             for (std::size_t k = 0; k < Z::size(); ++k) {
                 float value = z.data()[k];
@@ -86,3 +89,5 @@ constexpr void backpropagate(const Z& z, const Z& a, const G& g, Out& delta) noe
 
 } // namespace detail
 } // namespace nabla
+
+NABLA_END_IF_CONSTEVAL

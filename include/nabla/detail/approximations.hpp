@@ -8,7 +8,10 @@
 #include <type_traits>
 
 #include <nabla/detail/bytes.hpp>
+#include <nabla/detail/constant_evaluation.hpp>
 #include <nabla/detail/vector_unit.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla::detail {
 
@@ -57,14 +60,20 @@ struct lone_value {
         return x > bound ? bound : x;
     }
     template <class T> static constexpr T magnitude(T x) noexcept {
-        if (std::is_constant_evaluated()) return magnitude_of(x);
-        if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(x);
-        else return __builtin_fabs(x);
+        if consteval {
+            return magnitude_of(x);
+        } else {
+            if constexpr (std::is_same_v<T, float>) return __builtin_fabsf(x);
+            else return __builtin_fabs(x);
+        }
     }
     template <class T> static constexpr T signed_like(T magnitude, T x) noexcept {
-        if (std::is_constant_evaluated()) return with_sign_of(magnitude, x);
-        if constexpr (std::is_same_v<T, float>) return __builtin_copysignf(magnitude, x);
-        else return __builtin_copysign(magnitude, x);
+        if consteval {
+            return with_sign_of(magnitude, x);
+        } else {
+            if constexpr (std::is_same_v<T, float>) return __builtin_copysignf(magnitude, x);
+            else return __builtin_copysign(magnitude, x);
+        }
     }
 };
 
@@ -128,7 +137,7 @@ constexpr float exp_approximation(float x) noexcept {
 // whichever multiply-adds g++ would contract; a · b + c in constant evaluation.
 template <class F> constexpr F fused(F a, F b, F c) noexcept {
 #if defined(__FMA__)
-    if (!std::is_constant_evaluated()) {
+    if !consteval {
         if constexpr (std::is_same_v<F, float>) return __builtin_fmaf(a, b, c);
         else return __builtin_ia32_vfmaddps(a, b, c);
     }
@@ -155,7 +164,7 @@ template <class F> F sigmoid_from_parts(F x, const exp_parts<F>& parts) noexcept
 // of sigmoid_from_parts where 2^n is a normal float, gets the same bits.
 template <class Pick = by_masks> constexpr float sigmoid_approximation(float x) noexcept {
     if constexpr (std::is_same_v<Pick, lone_value>) {
-        if (!std::is_constant_evaluated()) {
+        if !consteval {
             const exp_parts<float> parts = exp_reduced<Pick, true, true>(-Pick::magnitude(x));
             if (static_cast<std::int32_t>(parts.n) >= -125) [[likely]] return sigmoid_from_parts(x, parts);
         }
@@ -248,3 +257,5 @@ template <class Pick = by_masks, class T> constexpr T fast_sigmoid_approximation
 template <class T> constexpr T fast_sigmoid_derivative(T x) noexcept { return T(0.25) * fast_tanh_derivative(T(0.5) * x); }
 
 } // namespace nabla::detail
+
+NABLA_END_IF_CONSTEVAL

@@ -8,6 +8,9 @@
 #include <type_traits>
 
 #include <nabla/detail/approximations.hpp>
+#include <nabla/detail/constant_evaluation.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla::detail {
 
@@ -91,8 +94,11 @@ template <library f, class T> T call_library(T x) noexcept {
 template <class T> constexpr bool is_finite(T x) noexcept { return x - x == T(0); }
 
 template <class T> constexpr T sqrt(T x) noexcept {
-    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
-    return call_library<library::sqrt>(x);
+    if consteval {
+        return static_cast<T>(constexpr_sqrt(static_cast<double>(x)));
+    } else {
+        return call_library<library::sqrt>(x);
+    }
 }
 
 // √x in every lane of a GCC/Clang vector of float or double, correctly rounded as sqrt is. On x86
@@ -124,31 +130,38 @@ template <class T> constexpr T exp(T x) noexcept {
     if constexpr (std::is_same_v<T, float>) {
         return exp_approximation(x);
     } else {
-        if (std::is_constant_evaluated()) return static_cast<T>(constexpr_exp(static_cast<double>(x)));
-        return call_library<library::exp>(x);
+        if consteval {
+            return static_cast<T>(constexpr_exp(static_cast<double>(x)));
+        } else {
+            return call_library<library::exp>(x);
+        }
     }
 }
 
 template <class T> constexpr T log(T x) noexcept {
-    if (std::is_constant_evaluated()) return static_cast<T>(constexpr_log(static_cast<double>(x)));
-    return call_library<library::log>(x);
+    if consteval {
+        return static_cast<T>(constexpr_log(static_cast<double>(x)));
+    } else {
+        return call_library<library::log>(x);
+    }
 }
 
 template <class T> constexpr T log1p(T x) noexcept {
-    if (std::is_constant_evaluated()) {
+    if consteval {
         const double d = static_cast<double>(x);
         // Near zero log(1 + x) would lose x's low bits; the series keeps them.
         if (d > -1e-4 && d < 1e-4) return static_cast<T>(d - d * d / 2 + d * d * d / 3);
         return static_cast<T>(constexpr_log(1 + d));
+    } else {
+        return call_library<library::log1p>(x);
     }
-    return call_library<library::log1p>(x);
 }
 
 template <class T> constexpr T tanh(T x) noexcept {
     if constexpr (std::is_same_v<T, float>) {
         return tanh_approximation(x);
     } else {
-        if (std::is_constant_evaluated()) {
+        if consteval {
             const double d = static_cast<double>(x);
             const double m = d < 0 ? -d : d;
             double t;
@@ -156,8 +169,9 @@ template <class T> constexpr T tanh(T x) noexcept {
             else if (m > 20) t = 1;
             else t = 1 - 2 / (constexpr_exp(2 * m) + 1);
             return static_cast<T>(d < 0 ? -t : t);
+        } else {
+            return call_library<library::tanh>(x);
         }
-        return call_library<library::tanh>(x);
     }
 }
 
@@ -169,3 +183,5 @@ template <class T> constexpr T softplus(T x) noexcept {
 }
 
 } // namespace nabla::detail
+
+NABLA_END_IF_CONSTEVAL

@@ -6,6 +6,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include <nabla/detail/constant_evaluation.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
+
 namespace nabla::detail {
 
 // The target's vector register, in bytes, and how many accumulators its register file holds with
@@ -56,8 +60,12 @@ template <class T, std::size_t n, class F> constexpr void each_index(F&& f) noex
 // the formula around it (approximations.hpp's lone_value). Nothing during constant evaluation.
 template <class V> constexpr void in_register([[maybe_unused]] V& v) noexcept {
 #if defined(__x86_64__) || defined(__i386__)
-    if (!std::is_constant_evaluated()) asm("" : "+x"(v));
+    if !consteval {
+        asm("" : "+x"(v));
+    }
 #endif
 }
 
 } // namespace nabla::detail
+
+NABLA_END_IF_CONSTEVAL

@@ -2,27 +2,57 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
+#include <nabla/detail/constant_evaluation.hpp>
 #include <nabla/network/backward.hpp>
 #include <nabla/network/forward.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla {
 namespace detail {
 
-// 1, a column of B ones: δ 1 sums δ's columns, the bias gradient of a batch.
-template <class T, std::size_t B> constexpr vector<T, B> ones() noexcept {
-    vector<T, B> v;
-    for (auto& e : v) e = T(1);
-    return v;
-}
+// δ 1, the sums of δ's rows: a batch's bias gradient (for one sample, δ itself), by the one
+// kernel every layer shares (detail::sum_rows).
+template <class D> class row_sums {
+public:
+    static_assert(D::is_leaf, "row sums read a stored δ");
+    using value_type = typename D::value_type;
+    static constexpr std::size_t row_count = D::row_count, column_count = 1;
+    static constexpr bool is_vector = true, is_leaf = false;
+    // A batch's sums go to the store a vector at a time (batch_step.hpp's apply_gradient).
+    static constexpr bool stores_vectors = D::column_count > 1;
+
+    constexpr explicit row_sums(const D& d) noexcept : operand_(d) {}
+    constexpr value_type coefficient(std::size_t i, std::size_t) const noexcept {
+        value_type sum{};
+        for (std::size_t j = 0; j < D::column_count; ++j) sum += operand_.data()[i * D::column_count + j];
+        return sum;
+    }
+    template <class Store = store_results> constexpr void evaluate_into(value_type* out, Store&& store = {}) const noexcept {
+        const value_type* d = operand_.data();
+        if constexpr (D::column_count == 1) {
+            for (std::size_t i = 0; i < row_count; ++i) store(out + i, d[i]);
+        } else if consteval {
+            for (std::size_t i = 0; i < row_count; ++i) store(out + i, coefficient(i, 0));
+        } else {
+            if constexpr (row_count < simd<value_type>::lanes)
+                sum_rows<value_type, D::column_count>(out, d, std::integral_constant<std::size_t, row_count>{}, store);
+            else sum_rows_out_of_line<value_type, D::column_count>(out, d, row_count, store);
+        }
+    }
+
+private:
+    const D& operand_;
+};
 
 // ∂C/∂W^l = δ^l (A^{l-1})ᵀ and ∂C/∂b^l = δ^l 1 as products, handed to f(W's, b's): gradient()
 // stores them, sgd's batch step applies them where they land (training/batch_step.hpp).
 template <std::size_t l, class N, class X, class F>
 constexpr void layer_gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta, F&& f) noexcept {
-    f(delta.template at<l>() * transpose(tape.template a<l - 1>()),
-      delta.template at<l>() * ones<typename N::value_type, X::column_count>());
+    f(delta.template at<l>() * transpose(tape.template a<l - 1>()), row_sums(delta.template at<l>()));
 }
 
 // Every layer's ∂C/∂W^l and ∂C/∂b^l straight into grad (no alias is possible), each product by its
@@ -107,3 +137,5 @@ constexpr void add_gradient(typename N::parameters_type& total, const N& net, L 
 } // namespace detail
 
 } // namespace nabla
+
+NABLA_END_IF_CONSTEVAL

@@ -7,9 +7,12 @@
 
 #include <nabla/activations/activation.hpp>
 #include <nabla/detail/assign.hpp>
+#include <nabla/detail/constant_evaluation.hpp>
 #include <nabla/detail/kernels.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/tensor/operations.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla::detail {
 
@@ -76,7 +79,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         };
         if constexpr (K < simd<T>::lanes) {
             in_one_loop();
-        } else if (std::is_constant_evaluated()) {
+        } else if consteval {
             in_one_loop();
         } else {
             // Rows of a vector or more (M's and W's output layers, 10 × 64 and 10 × 256): each
@@ -109,7 +112,7 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             ((seen.W[l] = largest_magnitude(W)), ...);
         }
         each_index<T, R>([&](std::size_t i) { z.data()[i] += b[i]; });
-    } else if (std::is_constant_evaluated()) {
+    } else if consteval {
         assign(z.data(), W * a_previous);
         for (std::size_t i = 0; i < R; ++i)
             for (std::size_t j = 0; j < C; ++j) z.data()[i * C + j] += b[i];
@@ -152,3 +155,5 @@ template <std::size_t l, bool Logits = false, class P, class A> constexpr auto p
 }
 
 } // namespace nabla::detail
+
+NABLA_END_IF_CONSTEVAL

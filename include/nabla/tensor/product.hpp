@@ -36,6 +36,8 @@ public:
     static constexpr std::size_t row_count = L::row_count, column_count = R::column_count;
     static constexpr std::size_t inner_count = L::column_count; // the length of each sum
     static constexpr bool is_vector = R::is_vector, is_leaf = false;
+    // Whether the kernel hands its results to a store as vectors (else one coefficient at a time).
+    static constexpr bool stores_vectors = detail::stores_vectors<value_type, row_count, inner_count, column_count>;
 
     constexpr product(const L& l, const R& r) noexcept : left_(l), right_(r) {}
 

@@ -20,7 +20,7 @@ namespace nabla::detail {
 // are stored first, on the stack, and applied a vector at a time: an update per coefficient would
 // keep the compiler from vectorising the product's loop.
 template <class E, class T, class Update> void apply_gradient(const E& gradient, T* theta, Update& update) noexcept {
-    if constexpr (stores_vectors<T, E::row_count, E::inner_count, E::column_count>) {
+    if constexpr (E::stores_vectors) {
         gradient.evaluate_into(theta, update);
     } else {
         T stored[E::row_count * E::column_count];

@@ -11,12 +11,15 @@
 #include <utility>
 
 #include <nabla/detail/bytes.hpp>
+#include <nabla/detail/constant_evaluation.hpp>
 #include <nabla/detail/kernels.hpp>
 #include <nabla/detail/math.hpp>
 #include <nabla/diagnostics.hpp>
 #include <nabla/network/gradient.hpp>
 #include <nabla/training/batch_step.hpp>
 #include <nabla/training/sample_step.hpp>
+
+NABLA_BEGIN_IF_CONSTEVAL
 
 namespace nabla {
 
@@ -183,9 +186,11 @@ NABLA_SHARED_KERNEL constexpr sweep_result<T> sweep_tensor(T* t, const Gradient&
     // quarter of the range means no sum past it. For one sample the bound comes from δ and a
     // alone, so the check reads W once instead of forming δ aᵀ twice.
     if constexpr (!Write && bounded_rule<Rule>) {
-        if (!std::is_constant_evaluated() && change_is_safe<T>(rule, scale, g.largest(rows, columns)) &&
-            double(largest_magnitude(t, rows * columns)) < quarter_range<T>)
-            return result;
+        if !consteval {
+            if (change_is_safe<T>(rule, scale, g.largest(rows, columns)) &&
+                double(largest_magnitude(t, rows * columns)) < quarter_range<T>)
+                return result;
+        }
     }
     if constexpr (Gradient::contiguous) {
         columns *= rows; // one long row: the loops below then reduce their accumulators once
@@ -195,7 +200,7 @@ NABLA_SHARED_KERNEL constexpr sweep_result<T> sweep_tensor(T* t, const Gradient&
     // below spends more on reducing its flags than on the arithmetic. (The writing pass was tried
     // the same way and was slower than g++'s vectorisation of the loop below.)
     if constexpr (vector_rule<Rule, T>) {
-        if (!std::is_constant_evaluated()) {
+        if !consteval {
             if constexpr (Write) result.largest = vector_write(t, g, rows, columns, scale, rule, state);
             else result.finite = finite_vector_check(t, g, rows, columns, scale, rule, state);
             return result;
@@ -257,17 +262,19 @@ public:
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
+        // During constant evaluation the unfused step, whose passes have constant forms.
         if constexpr (X::is_vector && fused_sample_step) {
-            if (!std::is_constant_evaluated()) {
+            if !consteval {
                 detail::magnitudes_seen<value_type, N::depth> seen;
                 return detail::with_tape(
                     net, loss, x, y_hat,
                     [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); },
                     seen);
+            } else {
+                return unfused(net, loss, x, y_hat, scale);
             }
-        }
-        if constexpr (!X::is_vector && fused_batch_step) {
-            if (!std::is_constant_evaluated()) {
+        } else if constexpr (!X::is_vector && fused_batch_step) {
+            if !consteval {
                 detail::magnitudes_seen<value_type, N::depth> seen;
                 const auto fused_batch = [&](const auto& tape) {
                     const deltas delta(net, tape, loss, y_hat, seen);
@@ -282,10 +289,12 @@ public:
                     return stored_rarely(net, tape, delta, scale);
                 };
                 return detail::with_tape(net, loss, x, y_hat, fused_batch, seen);
+            } else {
+                return unfused(net, loss, x, y_hat, scale);
             }
+        } else {
+            return unfused(net, loss, x, y_hat, scale);
         }
-        return detail::with_tape(net, loss, x, y_hat,
-                                 [&](const auto& tape) { return unfused_step(net, tape, loss, y_hat, scale); });
     }
 
     constexpr std::size_t steps() const noexcept { return steps_; }
@@ -297,7 +306,12 @@ private:
         else return 1;
     }
 
-    // The backward pass, then the update (for one sample δ aᵀ formed inside it).
+    // The forward and backward passes, then the update (for one sample δ aᵀ formed inside it).
+    template <class L, class X, class Y>
+    constexpr auto unfused(N& net, L loss, const X& x, const Y& y_hat, value_type scale) noexcept {
+        return detail::with_tape(net, loss, x, y_hat,
+                                 [&](const auto& tape) { return unfused_step(net, tape, loss, y_hat, scale); });
+    }
     template <class Tape, class L, class Y>
     constexpr step_result unfused_step(N& net, const Tape& tape, L loss, const Y& y_hat, value_type scale) noexcept {
         const auto delta = backward(net, tape, loss, y_hat);
@@ -397,3 +411,5 @@ private:
 };
 
 } // namespace nabla
+
+NABLA_END_IF_CONSTEVAL
