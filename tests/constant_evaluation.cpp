@@ -5,7 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <type_traits>
+#include <limits>
 
 #include "testing.hpp"
 
@@ -57,7 +57,9 @@ template <class P> double largest_difference(const P& a, const P& b) {
 
 TEMPLATE_TEST_CASE("training at compile time ends where training at run time does", "[training][constexpr]", float, double) {
     using T = TestType;
-    const double roundings = std::is_same_v<T, float> ? 1e-4 : 1e-12;
+    // 32 ε: the largest difference seen was 2.5 ε for float and 1.9 ε for double, g++ and clang++,
+    // with and without -march=native (FMA contracts some of the run time's multiply-adds).
+    const double roundings = 32 * double(std::numeric_limits<T>::epsilon());
     // One constant expression each: every one is within g++'s default limit on evaluation steps.
     static constexpr net_t<T> way0 = trained<T>(0), way1 = trained<T>(1), way2 = trained<T>(2), way3 = trained<T>(3),
                               way4 = trained<T>(4);

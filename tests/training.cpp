@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <list>
 #include <span>
 #include <type_traits>
@@ -834,6 +835,46 @@ TEMPLATE_TEST_CASE("Adam's vectorised steps follow its formula", "[training]", f
     for (std::size_t i = 0; i < got.size(); ++i) wrong += !testing::close(got[i], expected[i], is_float ? 1e-5 : 1e-12, is_float ? 1e-6 : 1e-14);
     CHECK(wrong == 0);
     CHECK(got.size() == 37 * 8 + 37 + 5 * 37 + 5);
+}
+
+// A batch's bias gradient δ 1 is summed by detail::sum_rows rather than as a product: every sum
+// against one in double, and where a row is a vector or longer, bit for bit the product of δ with
+// a column of ones that it replaced. Rows fewer than a vector (summed inline), a vector's, and more
+// with a remainder (the shared copy); rows shorter than a vector, with a remainder, and 32 long.
+TEMPLATE_TEST_CASE("a batch's bias gradient sums δ's rows as the product with ones did", "[training]", float, double) {
+    using T = TestType;
+    constexpr std::size_t lanes = nabla::detail::simd<T>::lanes;
+    testing::random_source random{31};
+    const auto check = [&]<std::size_t R, std::size_t C>(std::integral_constant<std::size_t, R>, std::integral_constant<std::size_t, C>) {
+        CAPTURE(R, C);
+        nabla::matrix<T, R, C> delta;
+        testing::fill(delta, random);
+        nabla::vector<T, C> ones;
+        for (auto& v : ones) v = 1;
+        nabla::vector<T, R> sums, added, product;
+        nabla::detail::row_sums(delta).evaluate_into(sums.data());
+        for (auto& v : added) v = 1;
+        nabla::detail::row_sums(delta).evaluate_into(added.data(), nabla::detail::add_results{});
+        (delta * ones).evaluate_into(product.data());
+        for (std::size_t i = 0; i < R; ++i) {
+            double reference = 0, magnitude = 0; // a sum of C roundings is within C ε Σ|δ_ij| of it
+            for (std::size_t j = 0; j < C; ++j) {
+                reference += double(delta(i, j));
+                magnitude += std::abs(double(delta(i, j)));
+            }
+            CHECK(std::abs(double(sums[i]) - reference) <= C * double(std::numeric_limits<T>::epsilon()) * magnitude);
+            CHECK(added[i] == T(1) + sums[i]);
+            if constexpr (C >= lanes) CHECK(sums[i] == product[i]);
+        }
+    };
+    const auto rows = [&]<std::size_t C>(std::integral_constant<std::size_t, C> columns) {
+        check(std::integral_constant<std::size_t, 3>{}, columns);
+        check(std::integral_constant<std::size_t, lanes>{}, columns);
+        check(std::integral_constant<std::size_t, 2 * lanes + 3>{}, columns);
+    };
+    rows(std::integral_constant<std::size_t, 5>{});
+    rows(std::integral_constant<std::size_t, lanes + 3>{});
+    rows(std::integral_constant<std::size_t, 32>{});
 }
 
 TEMPLATE_TEST_CASE("a full batch sums its samples' gradients: batches of 32 as products, the last one short", "[training]", float,

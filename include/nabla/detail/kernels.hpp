@@ -809,12 +809,6 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store) noexcept 
             multiply<T, 1, K, R, false, false>(out, b, a, store);
         } else if constexpr (C == 1 && vector_kernel<T, R, K> && std::is_same_v<std::remove_cvref_t<Store>, store_results>) {
             stored_product<T, R, K>(out, a, b);
-        } else if constexpr (C == 1 && vector_kernel<T, R, K> && std::is_same_v<std::remove_cvref_t<Store>, add_results>) {
-            // A batch's bias gradient δ 1 added to a sum: the stored product's copy, which a layer
-            // of the same shape's one-sample pass often has already, then the sums.
-            T product[R];
-            stored_product<T, R, K>(product, a, b);
-            for (std::size_t i = 0; i < R; ++i) store(out + i, product[i]);
         } else if constexpr (C == 1 && vector_kernel<T, R, K>) {
             multiply_vector<T, R, K>(out, a, b, ignore_coefficients{}, store);
         } else if constexpr (C >= N) {

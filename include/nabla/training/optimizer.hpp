@@ -262,7 +262,8 @@ public:
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
-        // During constant evaluation the unfused step, whose passes have constant forms.
+        // During constant evaluation the unfused step, whose passes have constant forms. It is the
+        // else of each `if !consteval`, not a return after them: g++ would compile it for run time too.
         if constexpr (X::is_vector && fused_sample_step) {
             if !consteval {
                 detail::magnitudes_seen<value_type, N::depth> seen;
