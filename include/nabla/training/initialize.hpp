@@ -28,44 +28,50 @@ struct he_normal final {};
 
 namespace detail {
 
-// Draws every W^l (row by row) then b^l, layer by layer, from one stream.
-template <class P, class Draw> constexpr void initialize_layers(P& theta, Draw draw) noexcept {
-    [&]<std::size_t... l>(std::index_sequence<l...>) {
-        ((draw(theta.template W<l + 1>(), theta.template b<l + 1>(), P::sizes[l], P::sizes[l + 1])), ...);
-    }(std::make_index_sequence<P::depth>{});
+// Fills count values from the stream: uniform in [p, q), or normal with mean p and deviation q.
+// One function per T for every layer, so that a network's shapes do not each compile their own loop.
+template <class T>
+constexpr void draw_values(T* first, std::size_t count, random_stream& random, bool normal, double p, double q) noexcept {
+    for (std::size_t k = 0; k < count; ++k)
+        first[k] = normal ? static_cast<T>(p + q * random.normal()) : static_cast<T>(random.uniform(p, q));
 }
 
 } // namespace detail
 
 // Sets every parameter of net at random; the same seed gives bit-identical parameters on every
 // compiler and standard library.   nabla::initialize(net, nabla::init::uniform{-1, 1}, 7);
+// Every W^l is drawn (row by row) then b^l, layer by layer, from one stream.
 template <class P, class Init> constexpr void initialize(P& net, Init init, std::uint64_t seed) noexcept {
     using T = typename P::value_type;
     detail::random_stream random(seed);
-    detail::initialize_layers(net, [&](auto& W, auto& b, std::size_t fan_in, std::size_t fan_out) {
-        const auto draw = [&](double scale_or_lo, double hi_or_mean, bool is_normal) {
-            return is_normal ? static_cast<T>(hi_or_mean + scale_or_lo * random.normal())
-                             : static_cast<T>(random.uniform(scale_or_lo, hi_or_mean));
-        };
-        if constexpr (std::is_same_v<Init, init::uniform>) {
-            for (auto& w : W) w = draw(init.lo, init.hi, false);
-            for (auto& v : b) v = draw(init.lo, init.hi, false);
-        } else if constexpr (std::is_same_v<Init, init::normal>) {
-            for (auto& w : W) w = draw(init.stddev, init.mean, true);
-            for (auto& v : b) v = draw(init.stddev, init.mean, true);
-        } else if constexpr (std::is_same_v<Init, init::xavier_uniform>) {
-            const double a = detail::constexpr_sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-            for (auto& w : W) w = draw(-a, a, false);
-            for (auto& v : b) v = T(0);
-        } else if constexpr (std::is_same_v<Init, init::he_normal>) {
-            const double s = detail::constexpr_sqrt(2.0 / static_cast<double>(fan_in));
-            for (auto& w : W) w = draw(s, 0, true);
-            for (auto& v : b) v = T(0);
-        } else {
-            static_assert(sizeof(Init) == 0, "initialize(net, init, seed): init must be one of nabla::init::uniform, "
-                                             "normal, xavier_uniform, he_normal");
-        }
-    });
+    [&]<std::size_t... l>(std::index_sequence<l...>) {
+        (([&] {
+             auto& W = net.template W<l + 1>();
+             auto& b = net.template b<l + 1>();
+             const std::size_t fan_in = P::sizes[l], fan_out = P::sizes[l + 1];
+             const auto draw = [&](auto& values, bool normal, double p, double q) {
+                 detail::draw_values<T>(values.data(), values.size(), random, normal, p, q);
+             };
+             if constexpr (std::is_same_v<Init, init::uniform>) {
+                 draw(W, false, init.lo, init.hi);
+                 draw(b, false, init.lo, init.hi);
+             } else if constexpr (std::is_same_v<Init, init::normal>) {
+                 draw(W, true, init.mean, init.stddev);
+                 draw(b, true, init.mean, init.stddev);
+             } else if constexpr (std::is_same_v<Init, init::xavier_uniform>) {
+                 const double a = detail::constexpr_sqrt(6.0 / static_cast<double>(fan_in + fan_out));
+                 draw(W, false, -a, a);
+                 for (auto& v : b) v = T(0);
+             } else if constexpr (std::is_same_v<Init, init::he_normal>) {
+                 draw(W, true, 0, detail::constexpr_sqrt(2.0 / static_cast<double>(fan_in)));
+                 for (auto& v : b) v = T(0);
+             } else {
+                 static_assert(sizeof(Init) == 0, "initialize(net, init, seed): init must be one of nabla::init::uniform, "
+                                                  "normal, xavier_uniform, he_normal");
+             }
+         }()),
+         ...);
+    }(std::make_index_sequence<P::depth>{});
 }
 
 } // namespace nabla
