@@ -388,9 +388,9 @@ TEMPLATE_TEST_CASE("a one-sample update that notes only some rows reports its la
     // Updates W in place; returns what the kernel reports and W as it was.
     const auto update = [&](std::vector<T>& W, const std::vector<T>& delta, const std::vector<T>& a, T scale, const rule_t& rule) {
         const std::vector<T> before = W;
-        std::vector<T> g(K);
-        const T reported = std::bit_cast<T>(nabla::detail::update_rows<T, R, K, true>(W.data(), delta.data(), a.data(), scale, rule,
-                                                                                       largest(before), largest(a), g.data()));
+        std::vector<T> g(K), slope(K, T(1));
+        const T reported = std::bit_cast<T>(nabla::detail::update_rows<T, R, K, true>(
+            W.data(), delta.data(), a.data(), scale, rule, largest(before), largest(a), g.data(), slope.data()));
         return std::pair{reported, before};
     };
     SECTION("a row whose θ rounds to a whole ulp") {
@@ -681,6 +681,38 @@ TEMPLATE_TEST_CASE("a batch step overflowed by a hidden layer's a or δ changes 
         REQUIRE(delta.template at<1>()(0, 0) == std::ldexp(T(1), e - 1));
         refused(net);
     }
+}
+
+// The exact check walks δ down the layers as the update does, through σ'(z^l): a relu unit that
+// is off takes no δ, however large the weight above it. W^2's weight from hidden unit 0 is a
+// quarter of the range (so the bounds cannot vouch and the exact check runs), with δ^2 = (2, 0),
+// so (W^2)ᵀ δ^2 = 2^(e-1) there; unit 0 is off (z^1_0 < 0), so δ^1_0 = 0 and W^1 keeps row 0.
+// Without the slope, the check would see W^1_0k − η 2^(e-1) x_k = −1 − 2^e, infinite, and refuse.
+TEMPLATE_TEST_CASE("the exact check of a one-sample step takes δ through the slopes", "[training]", float, double) {
+    using T = TestType;
+    constexpr int e = std::numeric_limits<T>::max_exponent;
+    constexpr std::size_t H = 40; // rows past four vectors at every width: the kernels out of line
+    using net_t = nabla::network<T, nabla::input<8>, nabla::dense<H, nabla::relu>, nabla::dense<2, nabla::identity>>;
+    net_t net;
+    for (std::size_t i = 0; i < H; ++i)
+        for (std::size_t k = 0; k < 8; ++k) net.template W<1>()(i, k) = i == 0 ? T(-1) : std::ldexp(T(1), -6);
+    for (auto& w : net.template W<2>()) w = std::ldexp(T(1), -4);
+    net.template W<2>()(0, 0) = std::ldexp(T(1), e - 2);
+    nabla::vector<T, 8> x;
+    for (auto& v : x) v = T(4);
+    const auto y = net(x);
+    const nabla::vector<T, 2> y_hat{y[0] - T(1), y[1]}; // δ^2 = 2 (y − ŷ) = (2, 0)
+    REQUIRE(y[0] - y_hat[0] == T(1));
+    const net_t before = net;
+    net_t stored = net;
+    nabla::optimizer<net_t, nabla::sgd> fused_opt{nabla::sgd{.learning_rate = 0.5}}, stored_opt{nabla::sgd{.learning_rate = 0.5}};
+    const nabla::squared_error loss;
+    CHECK(fused_opt.step(net, loss, x, y_hat).applied);
+    CHECK(stored_opt.step(stored, nabla::gradient(stored, loss, x, y_hat)).applied);
+    for (std::size_t k = 0; k < 8; ++k) CHECK(net.template W<1>()(0, k) == T(-1));
+    CHECK(net.template W<2>()(0, 0) == before.template W<2>()(0, 0));
+    CHECK(net.template b<2>()[0] == T(-1)); // b − η δ = 0 − 0.5 · 2
+    CHECK(net == stored);
 }
 
 TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored gradient", "[training]", float, double) {

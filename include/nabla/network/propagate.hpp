@@ -95,14 +95,23 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         }
     } else if constexpr (C == 1) {
         if constexpr (sizeof...(Seen) == 1 && vector_kernel<T, R, K>) {
-            largest_seen<T> largest;
             // |W| noted by vrangeps where there is one, one instruction a segment where the mask
             // and integer maximum take two, and a NaN in W^l found in z^l = W^l a^{l-1}, R values
             // read back from L1 (relu(NaN) = 0 would hide it from everything after): W's
             // one-sample step 20.5 → 20.2 µs, M's 1,872-1,887 → 1,844-1,903 ns
-            // (scripts/compare_benchmarks.sh against the parent's binary, three runs).
-            multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest_seen_but_nan<T>{largest});
-            ((seen.W[l] = largest.value()), ...);
+            // (scripts/compare_benchmarks.sh against the parent's binary, three runs). Out of line
+            // past four vectors, as the update's rows are, one copy a shape: inlined in every
+            // layer's pass, it was 2-4 % of a training unit's g++ instructions (W's 7.38 → 7.12 G,
+            // S's 7.36 → 7.07 G), for S's one-sample step 151 → 159 ns in the calls. b^l added as
+            // the product stores z^l, one loop fewer in every layer.
+            if constexpr (R * K <= 4 * simd<T>::lanes) {
+                largest_seen<T> largest;
+                multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest_seen_but_nan<T>{largest},
+                                         store_with_bias<T>{z.data(), b.data()});
+                ((seen.W[l] = largest.value()), ...);
+            } else {
+                ((seen.W[l] = noted_product<T, R, K>(z.data(), W.data(), a_previous.data(), b.data())), ...);
+            }
             if constexpr (maximum_passes_nan) {
                 const T largest_z = largest_magnitude(z);
                 if (largest_z != largest_z) ((seen.W[l] = largest_z), ...);
@@ -110,8 +119,8 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
         } else {
             assign(z.data(), W * a_previous);
             ((seen.W[l] = largest_magnitude(W)), ...);
+            each_index<T, R>([&](std::size_t i) { z.data()[i] += b[i]; });
         }
-        each_index<T, R>([&](std::size_t i) { z.data()[i] += b[i]; });
     } else if consteval {
         assign(z.data(), W * a_previous);
         for (std::size_t i = 0; i < R; ++i)

@@ -175,12 +175,13 @@ template <class Rule, class T, std::size_t K>
 inline constexpr bool sifts_rows = linear_rule<Rule, T> && K >= 4 * simd<T>::lanes;
 
 // Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
-// g = Wᵀ δ from the same loads of the old W (g is K long). Returns the largest |Δθ| as bits.
+// g = σ' ⊙ Wᵀ δ from the same loads of the old W (g and σ' = slope are K long): δ of the layer
+// below, each sum scaled as it is stored. Returns the largest |Δθ| as bits.
 // largest_W (max |W| before the step) and largest_a (max |a|) let a linear rule's rows that cannot
 // hold the largest change skip noting it (sifts_rows).
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W, T largest_a,
-                              T* g) noexcept {
+                              T* g, const T* slope) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
@@ -221,8 +222,8 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
         else write_row(std::false_type{});
     }
     if constexpr (Backpropagate) {
-        for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v]);
-        for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole];
+        for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v] * S::load(slope + v * N));
+        for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole] * slope[j];
     }
     return update.change_bits();
 }
@@ -230,8 +231,8 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
 // for the call to count; a larger layer's would gain nothing inlined but compile time.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 [[gnu::noinline]] bits_of<T> update_rows_out_of_line(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W,
-                                                     T largest_a, T* g) noexcept {
-    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, largest_W, largest_a, g);
+                                                     T largest_a, T* g, const T* slope) noexcept {
+    return update_rows<T, R, K, Backpropagate>(W, delta, a, scale, rule, largest_W, largest_a, g, slope);
 }
 
 // Whether every hidden activation is element-wise, so that δ^{l-1} = σ'(z^{l-1}) ⊙ g.
@@ -293,8 +294,9 @@ bool step_is_safe(const Tape& tape, const Seen& seen, const typename P::value_ty
     return ok;
 }
 
-// The fused pass's walk from layer l down to layer 1: layer(l, δ^l, g) handles W^l and b^l and,
-// above layer 1, stores g = (W^l)ᵀ δ^l, formed from the old W^l; then δ^{l-1} = σ'(z^{l-1}) ⊙ g.
+// The fused pass's walk from layer l down to layer 1: layer(l, δ^l, below, slope) handles W^l and
+// b^l and, above layer 1, stores δ^{l-1} = σ'(z^{l-1}) ⊙ (W^l)ᵀ δ^l in below, formed from the old
+// W^l, with σ'(z^{l-1}) = slope.
 // Returns the largest of the layers' results (bits of non-negative floats, which order as their
 // values). The update and its exact check are the two kinds of layer.
 template <std::size_t l, class P, class Layer>
@@ -303,13 +305,10 @@ bits_of<typename P::value_type> down_the_layers(const step_measures<P>& measured
     using T = typename P::value_type;
     using bits = bits_of<T>;
     if constexpr (l == 1) {
-        return layer(std::integral_constant<std::size_t, 1>{}, delta, static_cast<T*>(nullptr));
+        return layer(std::integral_constant<std::size_t, 1>{}, delta, static_cast<T*>(nullptr), static_cast<const T*>(nullptr));
     } else {
-        constexpr std::size_t below_size = P::sizes[l - 1];
-        T below[below_size];
-        const bits here = layer(std::integral_constant<std::size_t, l>{}, delta, below);
-        const T* slope = measured.template slope<l - 1>();
-        each_index<T, below_size>([&](std::size_t j) { below[j] *= slope[j]; });
+        T below[P::sizes[l - 1]];
+        const bits here = layer(std::integral_constant<std::size_t, l>{}, delta, below, measured.template slope<l - 1>());
         const bits rest = down_the_layers<l - 1>(measured, below, layer);
         return rest > here ? rest : here;
     }
@@ -323,7 +322,8 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Se
                                               const Rule& rule) noexcept {
     using T = typename P::value_type;
     using bits = bits_of<T>;
-    return down_the_layers<P::depth>(measured, delta, [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
+    return down_the_layers<P::depth>(measured, delta, [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below,
+                                                                          const T* slope) {
         constexpr std::size_t rows = P::sizes[l], columns = P::sizes[l - 1];
         update_in_place<T, Rule> bias{rule, scale};
         bias.template apply<rows>(net.template b<l>().data(), d);
@@ -331,21 +331,21 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Se
         T* W = net.template W<l>().data();
         const T* a = tape.template a<l - 1>().data();
         bits change;
-        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], measured.largest_a[l], below);
+        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], measured.largest_a[l], below, slope);
         else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l],
-                                                                          measured.largest_a[l], below);
+                                                                          measured.largest_a[l], below, slope);
         return change > here ? change : here;
     });
 }
 
 // The exact check of a step the bounds could not vouch for: every new b_i and W_ij of a layer
 // (rows × columns) computed as update_rows computes them, but not stored, and with g given, also
-// g = Wᵀ δ summed in update_rows' order. Returns the largest new |θ| as bits: at or above
+// g = σ' ⊙ Wᵀ δ summed in update_rows' order (σ' = slope). Returns the largest new |θ| as bits: at or above
 // exponent_bits<T> if any is infinite or NaN (so is it if δ or a is, or the rule's product
 // overflows). Sized at run time, since the check is rarely run: one copy per rule.
 template <class T, class Rule>
 NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T* delta, const T* a, std::size_t rows,
-                                                 std::size_t columns, T scale, const Rule& rule, T* g) noexcept {
+                                                 std::size_t columns, T scale, const Rule& rule, T* g, const T* slope) noexcept {
     const auto new_values = [&](auto next) {
         largest_seen<T> largest;
         if (g != nullptr)
@@ -359,6 +359,8 @@ NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T
             if (g != nullptr)
                 for (std::size_t j = 0; j < columns; ++j) g[j] += d * row[j];
         }
+        if (g != nullptr)
+            for (std::size_t j = 0; j < columns; ++j) g[j] *= slope[j];
         return largest.value_bits();
     };
     if constexpr (folds_step_factor<Rule, T>)
@@ -373,9 +375,9 @@ template <class P, class Tape, class Rule>
 bool step_is_finite(const P& net, const Tape& tape, const step_measures<P>& measured, const typename P::value_type* delta,
                     typename P::value_type scale, const Rule& rule) noexcept {
     using T = typename P::value_type;
-    const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below) {
+    const auto layer = [&]<std::size_t l>(std::integral_constant<std::size_t, l>, const T* d, T* below, const T* slope) {
         return largest_new_value(net.template W<l>().data(), net.template b<l>().data(), d, tape.template a<l - 1>().data(),
-                                 P::sizes[l], P::sizes[l - 1], scale, rule, below);
+                                 P::sizes[l], P::sizes[l - 1], scale, rule, below, slope);
     };
     return down_the_layers<P::depth>(measured, delta, layer) < exponent_bits<T>;
 }
