@@ -260,10 +260,16 @@ template <class T> NABLA_SHARED_KERNEL T largest_magnitude(const T* x, std::size
     first(largest_magnitude_inline(x + whole, n - whole));
     return std::bit_cast<T>(first.value_bits());
 }
-// The same for n known at compile time: inline for a few vectors (the one-sample steps of small
-// networks are latency-bound), else the shared loop.
+// Whether a one-sample pass's work on `count` values (a layer's R × K coefficients, a tensor)
+// calls a kernel out of line, one copy a shape or a size at run time, rather than inlining its
+// own: past four vectors, where a call costs little beside the work, and a copy in every layer's
+// pass costs g++ more than the call saves (the compile-time bullet of docs/benchmarks-notes.md).
+// Below, the one-sample steps of small networks are latency-bound.
+template <class T, std::size_t count> inline constexpr bool out_of_line = count > 4 * simd<T>::lanes;
+
+// The same for n known at compile time: inline for a few vectors, else the shared loop.
 template <std::size_t n, class T> T largest_magnitude(const T* x) noexcept {
-    if constexpr (n <= 4 * simd<T>::lanes) return largest_magnitude_inline(x, n);
+    if constexpr (!out_of_line<T, n>) return largest_magnitude_inline(x, n);
     else return largest_magnitude(x, n);
 }
 template <class Tensor> typename Tensor::value_type largest_magnitude(const Tensor& t) noexcept {
@@ -468,11 +474,11 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
     multiply_vector<T, R, K>(out, a, b);
 }
 
-// The same with W's largest coefficient noted as the product reads it (a NaN found in out rather
-// than there: largest_seen_but_nan): the one-sample forward pass of a fused training step. The
-// maximum is returned, so that it stays in registers; passed in by reference, it lived in memory
-// (13 % slower, when this product was tried out of line before).
-// With bias, out = A b + bias, the bias added as each result is stored.
+// out = A b + bias, the bias added as each result is stored, with A's largest coefficient noted
+// as the product reads it (a NaN found in out rather than there: largest_seen_but_nan): the
+// one-sample forward pass of a fused training step. The maximum is returned, so that it stays in
+// registers; passed in by reference, it lived in memory (13 % slower, when this product was tried
+// out of line before).
 template <class T, std::size_t R, std::size_t K>
 [[gnu::noinline]] T noted_product(T* out, const T* a, const T* b, const T* bias) noexcept {
     largest_seen<T> largest;
@@ -485,7 +491,9 @@ template <class T, std::size_t R, std::size_t K>
 // store: as products with a column of ones, a fixed-size kernel per layer was 3 % of M's training
 // unit's g++ instructions. Rows as multiply_vector takes them (each summed in a vector along j, a
 // block's sums reduced together by lane_sums, a vector at a time to the store), so that where a
-// row is a vector or longer the sums are that product's, bit for bit.
+// row is a vector or longer the sums are that product's, bit for bit (a test checks it). The two
+// keep their own copies of that reduction: one helper for both, tried, took M's forward pass from
+// 465-470 to 592-780 ns (scripts/compare_benchmarks.sh, two versions of the helper).
 template <class T, std::size_t C, class Rows, class Store> inline void sum_rows(T* out, const T* x, Rows rows, Store& store) noexcept {
     using S = simd<T>;
     using V = typename S::type;

@@ -100,11 +100,12 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             // read back from L1 (relu(NaN) = 0 would hide it from everything after): W's
             // one-sample step 20.5 → 20.2 µs, M's 1,872-1,887 → 1,844-1,903 ns
             // (scripts/compare_benchmarks.sh against the parent's binary, three runs). Out of line
-            // past four vectors, as the update's rows are, one copy a shape: inlined in every
-            // layer's pass, it was 2-4 % of a training unit's g++ instructions (W's 7.38 → 7.12 G,
-            // S's 7.36 → 7.07 G), for S's one-sample step 151 → 159 ns in the calls. b^l added as
-            // the product stores z^l, one loop fewer in every layer.
-            if constexpr (R * K <= 4 * simd<T>::lanes) {
+            // past four vectors (out_of_line), as the update's rows are, one copy a shape, with
+            // b^l added as it stores z^l: inlined in every layer's pass with a loop adding b^l,
+            // it was 3-5 % of a training unit's g++ instructions (9cd685d, with the δ chain's
+            // slopes: W's 7.39 → 7.01 G, S's 7.36 → 6.98 G), for S's one-sample step 151-153 →
+            // 158-159 ns in the calls.
+            if constexpr (!out_of_line<T, R * K>) {
                 largest_seen<T> largest;
                 multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest_seen_but_nan<T>{largest},
                                          store_with_bias<T>{z.data(), b.data()});

@@ -262,20 +262,16 @@ public:
     //   opt.step(net, nabla::squared_error{}, x, y_hat);
     template <class L, class X, class Y>
     constexpr auto step(N& net, L loss, const X& x, const Y& y_hat, value_type scale = 1) noexcept {
-        // During constant evaluation the unfused step, whose passes have constant forms. It is the
-        // else of each `if !consteval`, not a return after them: g++ would compile it for run time too.
-        if constexpr (X::is_vector && fused_sample_step) {
-            if !consteval {
+        // During constant evaluation the unfused step, whose passes have constant forms: in the
+        // consteval branch, which g++ does not compile for run time (after the fused returns, it did).
+        if consteval {
+            return unfused(net, loss, x, y_hat, scale);
+        } else {
+            if constexpr (X::is_vector && fused_sample_step) {
                 detail::magnitudes_seen<value_type, N::depth> seen;
                 return detail::with_tape(
-                    net, loss, x, y_hat,
-                    [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); },
-                    seen);
-            } else {
-                return unfused(net, loss, x, y_hat, scale);
-            }
-        } else if constexpr (!X::is_vector && fused_batch_step) {
-            if !consteval {
+                    net, loss, x, y_hat, [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); }, seen);
+            } else if constexpr (!X::is_vector && fused_batch_step) {
                 detail::magnitudes_seen<value_type, N::depth> seen;
                 const auto fused_batch = [&](const auto& tape) {
                     const deltas delta(net, tape, loss, y_hat, seen);
@@ -293,8 +289,6 @@ public:
             } else {
                 return unfused(net, loss, x, y_hat, scale);
             }
-        } else {
-            return unfused(net, loss, x, y_hat, scale);
         }
     }
 

@@ -227,8 +227,8 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
     }
     return update.change_bits();
 }
-// The same out of line, for layers past a few vectors: a small network's step is short enough
-// for the call to count; a larger layer's would gain nothing inlined but compile time.
+// The same out of line, for layers past four vectors (out_of_line): a small network's step is
+// short enough for the call to count; a larger layer's would gain nothing inlined but compile time.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 [[gnu::noinline]] bits_of<T> update_rows_out_of_line(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W,
                                                      T largest_a, T* g, const T* slope) noexcept {
@@ -331,7 +331,7 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Se
         T* W = net.template W<l>().data();
         const T* a = tape.template a<l - 1>().data();
         bits change;
-        if constexpr (rows * columns <= 4 * simd<T>::lanes) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], measured.largest_a[l], below, slope);
+        if constexpr (!out_of_line<T, rows * columns>) change = update_rows<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l], measured.largest_a[l], below, slope);
         else change = update_rows_out_of_line<T, rows, columns, (l > 1)>(W, d, a, scale, rule, seen.W[l],
                                                                           measured.largest_a[l], below, slope);
         return change > here ? change : here;
