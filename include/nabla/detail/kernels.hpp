@@ -469,7 +469,7 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
 // z = W a for one sample, one out-of-line copy for every pass that computes it (net(x), the tape,
 // evaluate): inlined at each, it made M's training unit 8 % slower to compile (15.5 → 14.4 G
 // g++ instructions). The fused step's product, which notes W's largest coefficient as it reads
-// them, has its own copy, noted_product.
+// them, has its own, noted_product_out_of_line.
 template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_product(T* out, const T* a, const T* b) noexcept {
     multiply_vector<T, R, K>(out, a, b);
 }
@@ -479,11 +479,15 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
 // one-sample forward pass of a fused training step. The maximum is returned, so that it stays in
 // registers; passed in by reference, it lived in memory (13 % slower, when this product was tried
 // out of line before).
-template <class T, std::size_t R, std::size_t K>
-[[gnu::noinline]] T noted_product(T* out, const T* a, const T* b, const T* bias) noexcept {
+template <class T, std::size_t R, std::size_t K> inline T noted_product(T* out, const T* a, const T* b, const T* bias) noexcept {
     largest_seen<T> largest;
     multiply_vector<T, R, K>(out, a, b, largest_seen_but_nan<T>{largest}, store_with_bias<T>{out, bias});
     return largest.value();
+}
+// The same out of line, one copy a shape, for products past four vectors (out_of_line).
+template <class T, std::size_t R, std::size_t K>
+[[gnu::noinline]] T noted_product_out_of_line(T* out, const T* a, const T* b, const T* bias) noexcept {
+    return noted_product<T, R, K>(out, a, b, bias);
 }
 
 // Σ_j x_ij for each row i of a rows × C array, handed to store(&out[i], …): δ 1, a batch's bias

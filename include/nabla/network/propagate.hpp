@@ -105,14 +105,10 @@ constexpr void propagate(const P& theta, const APrevious& a_previous, Z& z, Z& a
             // it was 3-5 % of a training unit's g++ instructions (9cd685d, with the δ chain's
             // slopes: W's 7.39 → 7.01 G, S's 7.36 → 6.98 G), for S's one-sample step 151-153 →
             // 158-159 ns in the calls.
-            if constexpr (!out_of_line<T, R * K>) {
-                largest_seen<T> largest;
-                multiply_vector<T, R, K>(z.data(), W.data(), a_previous.data(), largest_seen_but_nan<T>{largest},
-                                         store_with_bias<T>{z.data(), b.data()});
-                ((seen.W[l] = largest.value()), ...);
-            } else {
-                ((seen.W[l] = noted_product<T, R, K>(z.data(), W.data(), a_previous.data(), b.data())), ...);
-            }
+            T largest;
+            if constexpr (!out_of_line<T, R * K>) largest = noted_product<T, R, K>(z.data(), W.data(), a_previous.data(), b.data());
+            else largest = noted_product_out_of_line<T, R, K>(z.data(), W.data(), a_previous.data(), b.data());
+            ((seen.W[l] = largest), ...);
             if constexpr (maximum_passes_nan) {
                 const T largest_z = largest_magnitude(z);
                 if (largest_z != largest_z) ((seen.W[l] = largest_z), ...);
