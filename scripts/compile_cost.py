@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Compile cost: the wall time and peak memory of g++ and clang++ (-O3 -std=c++20) compiling a
 translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
-network 16 wide), each compiled alone, five times (the fastest kept: loads elsewhere on a shared
-machine only ever slow a compile down); g++ also with -march=native, and, for T/S/M/W, the same
-training written by hand (benchmarks/handwritten.hpp, the benchmarks' baseline) with and without it.
+network 16 wide), each compiled alone, once in each of five rounds over all the units (the fastest
+kept: loads elsewhere on a shared machine only ever slow a compile down); g++ also with
+-march=native, and, for T/S/M/W, the same training written by hand (benchmarks/handwritten.hpp, the benchmarks' baseline) with and without it.
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
        compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
        compile_cost.py --parts DIR     (writes units that each add one pass of M's training, one of
@@ -182,38 +182,47 @@ if sys.argv[1] == "--sources":
 include_dir, out_path, extra = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3:]
 
 
-def measure(compiler, source, workdir, include=None, flags=()):
-    best = None
-    for _ in range(5):
-        start = time.perf_counter()
-        process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include or include_dir, *extra, *flags, "-c",
-                                    str(source), "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - start
-        if os.waitstatus_to_exitcode(status) != 0:
-            sys.exit(f"{compiler} failed on {source}:\n{process.stderr.read().decode()}")
-        run = (seconds, usage.ru_maxrss / 1024)  # ru_maxrss is in KiB on Linux
-        best = run if best is None or run[0] < best[0] else best
-    return best
+def compile_once(compiler, source, workdir, include=None, flags=()):
+    """One compile: its wall time in seconds and the compiler's peak memory in MiB."""
+    start = time.perf_counter()
+    process = subprocess.Popen([compiler, "-std=c++20", "-O3", "-I", include or include_dir, *extra, *flags, "-c",
+                                str(source), "-o", str(workdir / "out.o")], stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{compiler} failed on {source}:\n{process.stderr.read().decode()}")
+    return seconds, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
 
 
+ROUNDS = 5
 results = {}
 with tempfile.TemporaryDirectory() as tmp:
     workdir = pathlib.Path(tmp)
+    runs = []  # (network, column, compiler, unit, include, flags)
     for name, net in NETWORKS.items():
         source = workdir / FILE_NAMES[name]
         source.write_text(SOURCE.format(net=net, loss=LOSS[name]))
-        runs = [("g++", "g++", source, None, ()), ("clang++", "clang++", source, None, ()),
-                ("g++ -march=native", "g++", source, None, ("-march=native",))]
+        runs += [(name, "g++", "g++", source, None, ()), (name, "clang++", "clang++", source, None, ()),
+                 (name, "g++ -march=native", "g++", source, None, ("-march=native",))]
         if name in HANDWRITTEN:
             handwritten = workdir / f"handwritten_{name}.cpp"
             handwritten.write_text(HANDWRITTEN_SOURCE.format(name=name))
-            runs += [("hand-written, g++", "g++", handwritten, str(BENCHMARKS_DIR), ()),
-                     ("hand-written, g++ -march=native", "g++", handwritten, str(BENCHMARKS_DIR), ("-march=native",))]
-        for key, compiler, unit, include, flags in runs:
-            seconds, megabytes = measure(compiler, unit, workdir, include, flags)
-            results.setdefault(name, {})[key] = {"seconds": round(seconds, 2), "peak_mib": round(megabytes)}
-            print(f"{name:>20} {key:>31}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
+            runs += [(name, "hand-written, g++", "g++", handwritten, str(BENCHMARKS_DIR), ()),
+                     (name, "hand-written, g++ -march=native", "g++", handwritten, str(BENCHMARKS_DIR), ("-march=native",))]
+    # Every unit once a round, five rounds: each unit's five compiles are spread over the whole
+    # measurement (a few minutes), not taken back to back within seconds, so that one burst of load
+    # from elsewhere on a shared machine cannot slow all five of them.
+    best = {}
+    for round_number in range(ROUNDS):
+        for name, key, compiler, unit, include, flags in runs:
+            run = compile_once(compiler, unit, workdir, include, flags)
+            if (name, key) not in best or run[0] < best[(name, key)][0]:
+                best[(name, key)] = run
+        print(f"round {round_number + 1} of {ROUNDS} done", flush=True)
+    for name, key, *_ in runs:
+        seconds, megabytes = best[(name, key)]
+        results.setdefault(name, {})[key] = {"seconds": round(seconds, 2), "peak_mib": round(megabytes)}
+        print(f"{name:>20} {key:>31}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
 versions = {c: subprocess.run([c, "--version"], capture_output=True, text=True).stdout.splitlines()[0] for c in ("g++", "clang++")}
 out_path.write_text(json.dumps({"flags": " ".join(["-std=c++20", "-O3", *extra]), "compilers": versions,
                                 "results": results}, indent=1))
