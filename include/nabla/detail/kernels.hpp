@@ -397,6 +397,16 @@ template <class T, class Activation> struct store_with_slope {
 };
 template <class Store> inline constexpr bool notes_coefficients = requires(Store& s) { s.coefficients.value_bits(); };
 
+// The sums of `lanes` rows of K from `rows`, reduced together into one vector (lane_sums): a block
+// of multiply_vector's, inlined always, which g++ otherwise calls for every block.
+template <class T, std::size_t K, class Observe>
+[[gnu::always_inline]] inline typename simd<T>::type block_products(const T* rows, const T* b, Observe& observe) noexcept {
+    typename simd<T>::type sum[simd<T>::lanes];
+    for (std::size_t r = 0; r < simd<T>::lanes; ++r) sum[r] = row_products<T, K>(rows + r * K, b, observe);
+    lane_sums<T>::reduce(sum);
+    return sum[0];
+}
+
 // Whether out = A b (R × K by K) goes to multiply_vector: rows of a vector or more, however few,
 // or a whole block of rows with a whole number of them to a vector. Left to g++, the plain loops
 // of S's 16 × 8 and 16 × 16 transposed A by shuffles at every call (this took S's one-sample step
@@ -450,11 +460,24 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                 store(out + blocks * N + r, T(row_products<T, K>(a + (blocks * N + r) * K, b, observe)[0]));
         }
     } else {
-        for (std::size_t block = 0; block < blocks; ++block) {
-            typename S::type sum[N];
-            for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
-            lane_sums<T>::reduce(sum);
-            store(out + block * N, sum[0]);
+        if constexpr (K / N > simd_accumulators || R * K > 64 * N) {
+            for (std::size_t block = 0; block < blocks; ++block) {
+                typename S::type sum[N];
+                for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+                lane_sums<T>::reduce(sum);
+                store(out + block * N, sum[0]);
+            }
+        } else {
+            // Up to 64 vectors with rows unrolled whole (along_row), g++ unrolls the blocks too,
+            // into one stretch of straight code: S's at SSE2 were a basic block of 499
+            // instructions, the largest g++ scheduled in S's training unit (its cc1plus
+            // instructions 6.98 → 6.84 G as a loop). Larger products keep g++'s own choice, and
+            // the block written out above: as a loop of block_products, M's 128 × 64 and 64 × 128 at
+            // AVX-512 interleaved rows four apart and made its forward pass 459-464 → 501-517 ns
+            // (scripts/compare_benchmarks.sh, two runs).
+#pragma GCC unroll 1
+            for (std::size_t block = 0; block < blocks; ++block)
+                store(out + block * N, block_products<T, K>(a + block * N * K, b, observe));
         }
         if constexpr (left > 0) {
             // The rows past the last whole block: the same tree, with zeros for the missing rows.
