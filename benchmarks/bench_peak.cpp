@@ -48,8 +48,8 @@ template <class Net> std::vector<std::size_t> layer_starts() {
 // by side, which this core's prefetchers serve faster for some sizes (M's 68 KiB: 378-410 against
 // 442-463 ns, floor/M/forward/two_streams and one_stream in two runs of
 // `nabla_benchmarks --benchmark_filter='^floor/'`), so that a floor of one stream alone would
-// flatter a row that misses its target. f(v, c): vector v into sum c of four, every sum a vector in turn, since one sum would
-// make each addition wait for the last.
+// flatter a row that misses its target. f(v, c): vector v into sum c of four, every sum a vector
+// in turn, since one sum would make each addition wait for the last.
 template <std::size_t streams, class F> void visit(std::size_t begin, std::size_t end, F f) {
     const std::size_t run = (end - begin) / streams, pairs = run / 2 * 2;
     if constexpr (streams == 1) {

@@ -460,7 +460,7 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                 store(out + blocks * N + r, T(row_products<T, K>(a + (blocks * N + r) * K, b, observe)[0]));
         }
     } else {
-        if constexpr (K / N > simd_accumulators || R * K > 64 * N) {
+        if constexpr (!row_unrolled_whole<K / N> || R * K > 64 * N) {
             for (std::size_t block = 0; block < blocks; ++block) {
                 typename S::type sum[N];
                 for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
@@ -471,7 +471,8 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
             // Up to 64 vectors with rows unrolled whole (along_row), g++ unrolls the blocks too,
             // into one stretch of straight code: S's at SSE2 were a basic block of 499
             // instructions, the largest g++ scheduled in S's training unit (its cc1plus
-            // instructions 6.98 → 6.84 G as a loop). Larger products keep g++'s own choice, and
+            // instructions 6.98 → 6.84 G as a loop; scripts/largest_blocks.sh and
+            // scripts/cc1plus_instructions.sh). Larger products keep g++'s own choice, and
             // the block written out above: as a loop of block_products, M's 128 × 64 and 64 × 128 at
             // AVX-512 interleaved rows four apart and made its forward pass 459-464 → 501-517 ns
             // (scripts/compare_benchmarks.sh, two runs).

@@ -27,8 +27,9 @@ inline constexpr std::size_t simd_bytes = 16, simd_accumulators = 12;
 // rows (x, or a) in them; past that they cannot, and unrolling whole only multiplies the code:
 // SSE2's rows of 64 floats, unrolled 16 times, were 11 % of M's training unit's g++ instructions.
 // Two loops, since `#pragma GCC unroll` takes no template argument.
+template <std::size_t count> inline constexpr bool row_unrolled_whole = count <= simd_accumulators;
 template <std::size_t count, class F> inline void along_row(F&& f) noexcept {
-    if constexpr (count <= simd_accumulators) {
+    if constexpr (row_unrolled_whole<count>) {
         for (std::size_t v = 0; v < count; ++v) f(v);
     } else {
 #pragma GCC unroll 4

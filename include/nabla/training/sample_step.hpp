@@ -138,7 +138,8 @@ template <class T, class Rule> struct update_in_place {
     // θ[0..n) from a stored g[0..n), a vector at a time. Past eight vectors a loop, as each_index
     // keeps one: unrolled whole, M's 64 and 128 biases at SSE2 were one basic block of 307
     // instructions in the fused step's walk, the largest g++ scheduled in M's training unit (its
-    // cc1plus instructions 6.89 → 6.81 G with the loop).
+    // cc1plus instructions 6.89 → 6.81 G with the loop; scripts/largest_blocks.sh and
+    // scripts/cc1plus_instructions.sh).
     template <std::size_t n> void apply(T* theta, const T* g) noexcept {
         constexpr std::size_t whole = n / simd<T>::lanes * simd<T>::lanes;
         if constexpr (whole <= 8 * simd<T>::lanes) {
