@@ -213,11 +213,14 @@ if compile_cost:
     columns = [("g++", "nabla, g++"), ("clang++", "nabla, clang++"), ("g++ -march=native", "nabla, g++ -march=native"),
                ("hand-written, g++", "hand-written, g++"), ("hand-written, g++ -march=native", "hand-written, g++ -march=native")]
     columns = [(key, title) for key, title in columns if any(key in by for by in compile_cost["results"].values())]
+    # Files from before the rounds (611491f) took each unit's five compiles back to back.
+    rounds = compile_cost.get("rounds")
+    how_measured = (f"fastest of {rounds} compiles, one in each of {rounds} rounds over all the units, so that a burst of "
+                    f"load elsewhere cannot slow them all" if rounds else "fastest of five")
     out += ["## Compile cost", "",
             f"Wall time and peak memory of one compiler process on a translation unit that includes",
             f"`<nabla/nabla.hpp>` and trains one network (per-sample SGD and Adam on minibatches, then",
-            f"`evaluate`), `{compile_cost['flags']}`, fastest of five compiles taken in five rounds over all",
-            f"the units, so that a burst of load elsewhere cannot slow all five (`scripts/compile_cost.py`):",
+            f"`evaluate`), `{compile_cost['flags']}`, {how_measured} (`scripts/compile_cost.py`):",
             f"{compile_cost['compilers']['g++']}; {compile_cost['compilers']['clang++']}.",
             "The hand-written columns compile the benchmarks' baseline (`benchmarks/handwritten.hpp`) training",
             "the same network: per-sample SGD and SGD on minibatches of 32, then the square error. That code",

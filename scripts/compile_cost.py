@@ -3,7 +3,8 @@
 translation unit that trains one network (T, S, M, W of benchmarks/networks.hpp, and a 32-layer
 network 16 wide), each compiled alone, once in each of five rounds over all the units (the fastest
 kept: loads elsewhere on a shared machine only ever slow a compile down); g++ also with
--march=native, and, for T/S/M/W, the same training written by hand (benchmarks/handwritten.hpp, the benchmarks' baseline) with and without it.
+-march=native, and, for T/S/M/W, the same training written by hand (benchmarks/handwritten.hpp,
+the benchmarks' baseline) with and without it.
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
        compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
        compile_cost.py --parts DIR     (writes units that each add one pass of M's training, one of
@@ -225,4 +226,4 @@ with tempfile.TemporaryDirectory() as tmp:
         print(f"{name:>20} {key:>31}: {seconds:5.2f} s, {megabytes:5.0f} MiB", flush=True)
 versions = {c: subprocess.run([c, "--version"], capture_output=True, text=True).stdout.splitlines()[0] for c in ("g++", "clang++")}
 out_path.write_text(json.dumps({"flags": " ".join(["-std=c++20", "-O3", *extra]), "compilers": versions,
-                                "results": results}, indent=1))
+                                "rounds": ROUNDS, "results": results}, indent=1))
