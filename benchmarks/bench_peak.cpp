@@ -10,10 +10,12 @@
 
 namespace {
 
-// 64 bytes: one AVX-512 register, two AVX ones, four SSE ones, whatever -march allows.
-typedef float lanes __attribute__((vector_size(64)));
+// One register of the target's widest vectors (common.hpp).
+typedef float lanes __attribute__((vector_size(bench::vector_bytes)));
 constexpr std::size_t width = sizeof(lanes) / sizeof(float);
-constexpr std::size_t chains = 12; // more than an FMA's latency × throughput, so the units stay busy
+// More than an FMA's latency × throughput (4 × 2 on Zen 3 to 5), so the units stay busy, and
+// with x and y within the register file (16 below AVX-512).
+constexpr std::size_t chains = 12;
 constexpr std::size_t rounds = 1024;
 
 void peak_fma(benchmark::State& state) {

@@ -39,6 +39,20 @@ struct W {
 
 inline constexpr std::size_t batch = 32;
 
+// The widest vector registers the compiler targets and how many it has, as code written for the
+// machine it runs on sizes its vectors and register tiles: AVX-512's 32 of 64 bytes, AVX's 16 of
+// 32, SSE's 16 of 16. One width for every target made the hand-written loops and the peak's FMA
+// chains spill on an AVX2 core (Zen 3: a 64-byte vector is two registers there, and 24 of them
+// are three times the register file; the peak came out at 6 GFLOP/s, its loop moving vectors
+// through the stack).
+#if defined(__AVX512F__)
+inline constexpr std::size_t vector_bytes = 64, vector_registers = 32;
+#elif defined(__AVX__)
+inline constexpr std::size_t vector_bytes = 32, vector_registers = 16;
+#else
+inline constexpr std::size_t vector_bytes = 16, vector_registers = 16;
+#endif
+
 // A benchmark network's weights, as nabla holds them (defined in networks.hpp).
 template <class Net> const typename Net::net& weights();
 

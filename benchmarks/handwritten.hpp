@@ -1,19 +1,16 @@
 // The hand-written baseline: what a careful engineer writes for one fixed network without a
-// library. Plain arrays with the sizes as constants, 64-byte GCC vector types for every loop that
-// runs along a row (g++ 12 reduces plain accumulator arrays one element at a time), weights stored
-// column by column (Wᵀ, n_{l-1} × n_l) so that z = W a accumulates whole columns in registers, a
-// batch stored feature-major (n × 32) so that its rows are vectors, and the batch's products in
-// register tiles (up to 24 vector accumulators, as a matrix product is blocked for registers). σ
-// comes from std::exp and std::tanh, as it does in most hand-written code. A one-sample step reads
-// and writes each row of Wᵀ once, its product with δ and its update in the same pass. main checks its
-// forward passes and training steps against nabla's before anything is timed (check_handwritten.cpp).
-// The loads return 64-byte vectors by value: without AVX-512 (the CI's smoke build) g++ notes that
-// the ABI of such functions differs; they are all inlined, so it does not matter here.
+// library. Plain arrays with the sizes as constants, GCC vector types of the target's width for
+// every loop that runs along a row (g++ 12 reduces plain accumulator arrays one element at a time),
+// weights stored column by column (Wᵀ, n_{l-1} × n_l) so that z = W a accumulates whole columns in
+// registers, a batch stored feature-major (n × 32) so that its rows are vectors, and the batch's
+// products in register tiles (three quarters of the register file as accumulators: 24 with
+// AVX-512, 12 below, as a matrix product is blocked for registers). σ comes from std::exp and
+// std::tanh, as it does in most hand-written code. A one-sample step reads and writes each row of
+// Wᵀ once, its product with δ and its update in the same pass. main checks its forward passes and
+// training steps against nabla's before anything is timed (check_handwritten.cpp).
+// The width is the target's (bench::vector_bytes): written for AVX-512 alone, the same loops
+// spilled their accumulators on an AVX2 core and ran 4-17× slower than nabla there.
 #pragma once
-
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wpsabi"
-#endif
 
 #include <array>
 #include <cmath>
@@ -29,8 +26,12 @@
 // check in the same unit, T's forward pass went through a store-forwarding stall, 14 → 45 ns).
 namespace handwritten {
 
-constexpr std::size_t lanes = 16;
-typedef float vec __attribute__((vector_size(64)));
+constexpr std::size_t lanes = bench::vector_bytes / sizeof(float);
+typedef float vec __attribute__((vector_size(bench::vector_bytes)));
+// Accumulators a register tile holds, and how many vectors wide it is, so that the sums, a row
+// of vectors and the broadcast coefficient fit the register file: 6 × 4 with AVX-512's 32
+// registers, 6 × 2 with 16 (3 × 4 needs 17 there, and g++ keeps a sum in memory).
+constexpr std::size_t accumulators = bench::vector_registers * 3 / 4, tile_width = bench::vector_registers == 32 ? 4 : 2;
 
 inline vec load(const float* p) {
     vec v;
@@ -39,24 +40,34 @@ inline vec load(const float* p) {
 }
 inline void store(float* p, const vec& v) { std::memcpy(p, &v, sizeof v); }
 
-// The sum of a vector's lanes, by halves (16 → 8 → 4 → 2 → 1): four dependent additions.
-inline float horizontal_sum(vec v) {
-    v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-    v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
-    v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
-    v += __builtin_shufflevector(v, v, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
+// The sum of a vector's lanes, by halves (16 → 8 → 4 → 2 → 1 with AVX-512): one dependent
+// addition per halving. A template, so that only the target's width is instantiated.
+template <class V> float horizontal_sum(V v) {
+    if constexpr (sizeof(V) == 64) {
+        v += __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+        v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3);
+        v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1);
+        v += __builtin_shufflevector(v, v, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0);
+    } else if constexpr (sizeof(V) == 32) {
+        v += __builtin_shufflevector(v, v, 4, 5, 6, 7, 0, 1, 2, 3);
+        v += __builtin_shufflevector(v, v, 2, 3, 0, 1, 2, 3, 0, 1);
+        v += __builtin_shufflevector(v, v, 1, 0, 1, 0, 1, 0, 1, 0);
+    } else {
+        static_assert(sizeof(V) == 16);
+        v += __builtin_shufflevector(v, v, 2, 3, 0, 1);
+        v += __builtin_shufflevector(v, v, 1, 0, 1, 0);
+    }
     return v[0];
 }
 
 // out[0..R) (+)= Σ_k s[k] · rows[k][0..R), one sample's z = W a: R / lanes accumulators kept in
-// registers (bands of up to 16, one row of out where multiply's tiles below take several); R not
-// a multiple of lanes finishes with scalars.
+// registers (bands of up to half the register file, one row of out where multiply's tiles below
+// take several); R not a multiple of lanes finishes with scalars.
 template <std::size_t R, std::size_t K, bool Add>
 inline void accumulate_rows(float* out, const float* s, std::size_t s_stride, const float* rows, std::size_t row_stride) {
     constexpr std::size_t V = R / lanes, whole = V * lanes;
     if constexpr (V > 0) {
-        // Bands of at most 16 vectors: the register file holds 32.
-        constexpr std::size_t band = V < 16 ? V : 16;
+        constexpr std::size_t most = bench::vector_registers / 2, band = V < most ? V : most;
         for (std::size_t v0 = 0; v0 < V; v0 += band) {
             vec sum[band];
             for (std::size_t v = 0; v < band; ++v) sum[v] = Add ? load(out + (v0 + v) * lanes) : vec{};
@@ -96,15 +107,15 @@ inline void tile(float* out, std::size_t out_stride, const float* s, std::size_t
         for (std::size_t v = 0; v < Vectors; ++v) store(out + i * out_stride + v * lanes, sum[i][v]);
 }
 
-// out (R × C, rows out_stride apart) (+)= S R×K · rows (K × C): tiles of up to 24 accumulators
-// (the register file holds 32 vectors), 4 vectors wide where the rows are, 12 rows of 2 for a
-// batch of 32; the rows and columns past the last whole tile with smaller tiles and scalars.
+// out (R × C, rows out_stride apart) (+)= S R×K · rows (K × C): tiles of up to `accumulators`
+// vectors, tile_width vectors wide where the rows are (with AVX-512, 12 rows of 2 for a batch of
+// 32); the rows and columns past the last whole tile with smaller tiles and scalars.
 template <std::size_t R, std::size_t C, std::size_t K, bool Add>
 inline void multiply(float* out, std::size_t out_stride, const float* s, std::size_t si, std::size_t sk, const float* rows,
                      std::size_t row_stride) {
     constexpr std::size_t all_vectors = C / lanes, whole = all_vectors * lanes;
     if constexpr (all_vectors > 0) {
-        constexpr std::size_t vectors = all_vectors < 4 ? all_vectors : 4, band = 24 / vectors;
+        constexpr std::size_t vectors = all_vectors < tile_width ? all_vectors : tile_width, band = accumulators / vectors;
         for (std::size_t j = 0; j + vectors <= all_vectors; j += vectors) {
             std::size_t i = 0;
             for (; i + band <= R; i += band)
