@@ -43,10 +43,10 @@ inline constexpr bool signed_magnitudes = false;
 // The sizes of a product out = A B (A R × K, B K × C) as a tile kernel sees them: fixed at compile
 // time for a small product, whose short loops pay for fixed bounds and unrolling; for a larger one
 // passed at run time, so that the shapes of a network share copies of the kernel. Where A is read
-// by rows, its row stride K stays fixed in AVX-512's 12- and 24-row tiles: with it at run time,
-// each of a tile's rows needs a pointer register of its own, and g++ spilled the accumulators (W's
+// by rows, its row stride K stays fixed in tiles of 6 rows or more (AVX2, AVX-512): with it at run
+// time, each of a tile's rows needs a pointer register of its own, and g++ spilled the sums (W's
 // batch step ran 9 % slower in an A/B run of scripts/compare_benchmarks.sh against that variant).
-// Tiles of up to overlapping_rows rows (SSE2, AVX2) have the registers to spare, and take K at run
+// Tiles of up to overlapping_rows rows (SSE2) have the registers to spare, and take K at run
 // time, so that M's two hidden layers (K = 64, 128) share one copy: its training unit went from
 // 8.17 to 7.91 G g++ instructions, W's (one K) from 8.23 to 8.15, with SSE2's and AVX2's batch
 // steps as fast as before (compare_benchmarks.sh). Two kinds stay fixed, each measured in an AVX2
@@ -642,12 +642,12 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
 }
 
 // Rows 0..R of a column band of `Vectors` vectors from j0: whole tiles, then the rows left. With
-// tiles of at most 3 rows (SSE2 and AVX2 builds), those go to one more tile of the same kernel
+// tiles of at most 3 rows (SSE2 builds), those go to one more tile of the same kernel
 // ending at row R, whose first one or two rows (the previous tile's last) are computed again but
 // not stored: a shorter copy of the kernel for 1 or 2 rows had been two of every three tile kernels
 // compiled (M's training unit: 10.64 → 9.74 G g++ instructions without them, the compile-time
-// paragraph of docs/benchmarks-notes.md). AVX-512's 12- and 24-row tiles keep a shorter tile for
-// the rows left, which an overlap would compute up to 23 times again.
+// paragraph of docs/benchmarks-notes.md). The tiles of 6 rows or more (AVX2's, AVX-512's) keep a
+// shorter tile for the rows left, which an overlap would compute up to 23 times again.
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, std::size_t Vectors, class Store>
 inline void multiply_band(T* out, const T* a, const T* b, std::size_t j0, Store& store) noexcept {
     constexpr std::size_t most = simd_accumulators / Vectors, rows = most < R ? most : R;
@@ -710,12 +710,12 @@ inline void multiply_columns(T* out, const T* a, const T* b, std::size_t j0, Sto
     }
 }
 
-// out = A B for C >= lanes: bands of up to four vectors (more for a single row), then the columns
-// that do not fill a vector.
+// out = A B for C >= lanes: bands of up to tile_vectors vectors (more for a single row), then the
+// columns that do not fill a vector.
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
 inline void multiply_rows(T* out, const T* a, const T* b, Store& store) noexcept {
     constexpr std::size_t N = simd<T>::lanes, vectors = C / N;
-    constexpr std::size_t widest = R == 1 ? simd_accumulators : 4, band = vectors < widest ? vectors : widest;
+    constexpr std::size_t widest = R == 1 ? simd_accumulators : tile_vectors, band = vectors < widest ? vectors : widest;
     constexpr std::size_t bands = vectors / band, left = vectors % band;
     for (std::size_t s = 0; s < bands; ++s) multiply_band<T, R, K, C, TransposeA, band>(out, a, b, s * band * N, store);
     if constexpr (left > 0) multiply_band<T, R, K, C, TransposeA, left>(out, a, b, bands * band * N, store);
