@@ -116,11 +116,42 @@ template <class T> struct lane_sums {
     }
     // v[0..N) in place: afterwards v[0] holds the N sums, in order.
     template <std::size_t w = N> static void reduce(V* v) noexcept {
-        if constexpr (w > 1) {
+        if constexpr (w == N && simd_bytes == 32) {
+            reduce_in_lanes(v);
+        } else if constexpr (w > 1) {
             // w vectors are left, each holding N / w rows of width w.
             for (std::size_t k = 0; k < w / 2; ++k)
                 v[k] = combine<w>(v[2 * k], v[2 * k + 1], std::make_index_sequence<N>{});
             reduce<w / 2>(v);
+        }
+    }
+
+  private:
+    // The same sums, added in the same order, for 32-byte vectors (AVX2): after the first round,
+    // which adds the two 128-bit halves, the rounds above move values across those halves, which
+    // takes vpermd and an index vector a shuffle, five of AVX2's 16 registers held through a
+    // product's loop (beside a row of x, W's noted coefficients went through the stack, and so did
+    // their running maximum). Here the later rounds shuffle within the halves (vshufps,
+    // vunpcklpd), the rows paired so that they still come out in order: v[k] with v[k + N/2]
+    // first, each row's lane i again added to lane i + N/2, then i + N/4, then i + 1.
+    static void reduce_in_lanes(V* v) noexcept {
+        if constexpr (N == 8) {
+            // [row k | row k + 4], four lanes each.
+            for (std::size_t k = 0; k < 4; ++k)
+                v[k] = __builtin_shufflevector(v[k], v[k + 4], 0, 1, 2, 3, 8, 9, 10, 11) +
+                       __builtin_shufflevector(v[k], v[k + 4], 4, 5, 6, 7, 12, 13, 14, 15);
+            // [rows 2k, 2k + 1 | rows 2k + 4, 2k + 5], two lanes each.
+            for (std::size_t k = 0; k < 2; ++k)
+                v[k] = __builtin_shufflevector(v[2 * k], v[2 * k + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+                       __builtin_shufflevector(v[2 * k], v[2 * k + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+            v[0] = __builtin_shufflevector(v[0], v[1], 0, 2, 8, 10, 4, 6, 12, 14) +
+                   __builtin_shufflevector(v[0], v[1], 1, 3, 9, 11, 5, 7, 13, 15);
+        } else {
+            static_assert(N == 4);
+            // [row k | row k + 2], two lanes each.
+            for (std::size_t k = 0; k < 2; ++k)
+                v[k] = __builtin_shufflevector(v[k], v[k + 2], 0, 1, 4, 5) + __builtin_shufflevector(v[k], v[k + 2], 2, 3, 6, 7);
+            v[0] = __builtin_shufflevector(v[0], v[1], 0, 4, 2, 6) + __builtin_shufflevector(v[0], v[1], 1, 5, 3, 7);
         }
     }
 };
