@@ -183,19 +183,39 @@ double least_noted_factor(const Rule& rule, double largest_scaled, T largest_a, 
 template <class Rule, class T, std::size_t K>
 inline constexpr bool sifts_rows = linear_rule<Rule, T> && K >= 4 * simd<T>::lanes;
 
+// How many of a row's vectors update_rows carries δ-weighted sums for in one walk down the rows:
+// all of them where they fit the registers beside the walk's operands, else the largest divisor of
+// their count that does, the rows walked once for each such piece of columns. AVX2's 16 registers
+// held none of the 16 sums of M's 128-wide rows or W's 32: g++ kept them on the stack, a load and a
+// store around every multiply-add (objdump of update_rows<float, 64, 128, true, …> on a Zen 3
+// core; in pieces of 8, M's one-sample step 3,345 → 2,830 ns, W's 41.7 → 36.8 µs,
+// scripts/compare_benchmarks.sh). A count with no divisor of at least half that many keeps one
+// walk, and so do SSE2 builds: each piece unrolled whole (its sums in registers) took M's and W's
+// training units at plain -O3, the compile-time target's flags, 6.81 → 7.19 G and 7.01 → 7.41 G
+// cc1plus instructions (scripts/cc1plus_instructions.sh), against a margin of a few per cent.
+template <std::size_t vectors> constexpr std::size_t carried_vectors() noexcept {
+    constexpr std::size_t most = simd_accumulators - 4;
+    if (vectors <= most || simd_bytes < 32) return vectors;
+    std::size_t piece = most;
+    while (vectors % piece != 0) --piece;
+    return piece >= most / 2 ? piece : vectors;
+}
+
 // Rows of W (R × K, row-major) updated by row_update; with Backpropagate, also
 // g = σ' ⊙ Wᵀ δ from the same loads of the old W (g and σ' = slope are K long): δ of the layer
 // below, each sum scaled as it is stored. Returns the largest |Δθ| as bits.
 // largest_W (max |W| before the step) and largest_a (max |a|) let a linear rule's rows that cannot
-// hold the largest change skip noting it (sifts_rows).
+// hold the largest change skip noting it (sifts_rows). Each g_k sums its rows in order, in however
+// many walks down the rows (carried_vectors) the columns are taken.
 template <class T, std::size_t R, std::size_t K, bool Backpropagate, class Rule>
 inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const Rule& rule, T largest_W, T largest_a,
                               T* g, const T* slope) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t N = S::lanes, vectors = K / N, whole = vectors * N;
+    constexpr std::size_t piece = Backpropagate ? carried_vectors<vectors>() : vectors;
+    constexpr std::size_t pieces = piece > 0 ? vectors / piece : 1;
     constexpr bool sifts = sifts_rows<Rule, T, K>;
-    V sum[vectors > 0 ? vectors : 1]{};
     T tail[K - whole + 1]{};
     update_in_place<T, Rule> update{rule, scale};
     row_update<T, Rule, folds_row<Rule, T>(K)> next{rule, scale};
@@ -205,35 +225,42 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
         const double largest_scaled = __builtin_fabs(double(scale * largest_magnitude<R>(delta)));
         least = least_noted_factor<T>(rule, largest_scaled, largest_a, largest_W);
     }
-    for (std::size_t i = 0; i < R; ++i) {
-        const T d = delta[i];
-        next.at(d);
-        T* row = W + i * K;
-        const auto write_row = [&](auto noted) {
-            along_row<vectors>([&](std::size_t v) {
-                const V old = S::load(row + v * N);
-                if constexpr (Backpropagate) sum[v] += d * old;
-                const V value = next(old, S::load(a + v * N));
-                if constexpr (noted) update.replaced(row + v * N, old, value);
-                else S::store(row + v * N, value);
-            });
-            for (std::size_t j = whole; j < K; ++j) {
-                const T old = row[j];
-                if constexpr (Backpropagate) tail[j - whole] += d * old;
-                // As bits: g++ vectorises this loop across the rows with an integer maximum, not
-                // with a float one (S's 8-wide first layer made its step 25 % slower).
-                if constexpr (noted) update.changes(update.replaced(row + j, old, next(old, a[j])));
-                else row[j] = next(old, a[j]);
-            }
-        };
-        if constexpr (!sifts) write_row(std::true_type{});
-        else if (__builtin_fabs(double(next.scaled)) >= least) write_row(std::true_type{});
-        else write_row(std::false_type{});
+    for (std::size_t p = 0; p < pieces; ++p) {
+        const std::size_t first = p * piece;
+        const bool last = p + 1 == pieces;
+        V sum[piece > 0 ? piece : 1]{};
+        for (std::size_t i = 0; i < R; ++i) {
+            const T d = delta[i];
+            next.at(d);
+            T* row = W + i * K;
+            const auto write_row = [&](auto noted) {
+                along_row<piece>([&](std::size_t u) {
+                    T* at = row + (first + u) * N;
+                    const V old = S::load(at);
+                    if constexpr (Backpropagate) sum[u] += d * old;
+                    const V value = next(old, S::load(a + (first + u) * N));
+                    if constexpr (noted) update.replaced(at, old, value);
+                    else S::store(at, value);
+                });
+                if (!last) return;
+                for (std::size_t j = whole; j < K; ++j) {
+                    const T old = row[j];
+                    if constexpr (Backpropagate) tail[j - whole] += d * old;
+                    // As bits: g++ vectorises this loop across the rows with an integer maximum, not
+                    // with a float one (S's 8-wide first layer made its step 25 % slower).
+                    if constexpr (noted) update.changes(update.replaced(row + j, old, next(old, a[j])));
+                    else row[j] = next(old, a[j]);
+                }
+            };
+            if constexpr (!sifts) write_row(std::true_type{});
+            else if (__builtin_fabs(double(next.scaled)) >= least) write_row(std::true_type{});
+            else write_row(std::false_type{});
+        }
+        if constexpr (Backpropagate)
+            for (std::size_t u = 0; u < piece; ++u) S::store(g + (first + u) * N, sum[u] * S::load(slope + (first + u) * N));
     }
-    if constexpr (Backpropagate) {
-        for (std::size_t v = 0; v < vectors; ++v) S::store(g + v * N, sum[v] * S::load(slope + v * N));
+    if constexpr (Backpropagate)
         for (std::size_t j = whole; j < K; ++j) g[j] = tail[j - whole] * slope[j];
-    }
     return update.change_bits();
 }
 // The same out of line, for layers past four vectors (out_of_line): a small network's step is
