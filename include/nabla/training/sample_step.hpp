@@ -194,7 +194,12 @@ inline constexpr bool sifts_rows = linear_rule<Rule, T> && K >= 4 * simd<T>::lan
 // training units at plain -O3, the compile-time target's flags, 6.81 → 7.19 G and 7.01 → 7.41 G
 // cc1plus instructions (scripts/cc1plus_instructions.sh), against a margin of a few per cent.
 template <std::size_t vectors> constexpr std::size_t carried_vectors() noexcept {
+    // Beside the sums, a piece's walk holds δ_i broadcast, η δ_i broadcast, the noted maximum of
+    // |Δθ| and its sign mask: four registers past the operands simd_accumulators leaves room for
+    // (a coefficient's old and new value, a's vector). Fewer than along_row unrolls whole, which
+    // the sums need to stay in registers.
     constexpr std::size_t most = simd_accumulators - 4;
+    static_assert(row_unrolled_whole<most>);
     if (vectors <= most || simd_bytes < 32) return vectors;
     std::size_t piece = most;
     while (vectors % piece != 0) --piece;
