@@ -748,6 +748,35 @@ TEMPLATE_TEST_CASE("sgd's fused one-sample step equals the step with the stored 
     CHECK(a.steps() == 4);
 }
 
+// The same on a layer whose (W^l)ᵀ δ^l sums pass the vector registers (515 columns: 32 float vectors
+// with AVX-512, 64 with AVX2, and three columns past the last whole vector): the update walks
+// its rows once for each piece of columns (carried_vectors), the columns past the vectors in the
+// last walk. Every other test network's rows fit in one walk where the registers are 32.
+TEMPLATE_TEST_CASE("a fused one-sample step in pieces of columns equals the step with the stored gradient", "[training]",
+                   float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<6>, nabla::dense<515, nabla::tanh>, nabla::dense<3, nabla::softmax>>;
+    constexpr std::size_t vectors = 515 / nabla::detail::simd<T>::lanes;
+    if constexpr (nabla::detail::simd_bytes >= 32) STATIC_REQUIRE(nabla::detail::carried_vectors<vectors>() < vectors);
+    net_t fused;
+    nabla::initialize(fused, nabla::init::xavier_uniform{}, 29);
+    net_t stored = fused;
+    testing::random_source random{30};
+    nabla::optimizer<net_t, nabla::sgd> a{nabla::sgd{.learning_rate = 0.5}}, b{nabla::sgd{.learning_rate = 0.5}};
+    for (int k = 0; k < 3; ++k) {
+        nabla::vector<T, 6> x;
+        testing::fill(x, random);
+        nabla::vector<T, 3> y_hat{};
+        y_hat[static_cast<std::size_t>(k) % 3] = T(1);
+        const auto r = a.step(fused, nabla::cross_entropy{}, x, y_hat);
+        const auto s = b.step(stored, nabla::gradient(stored, nabla::cross_entropy{}, x, y_hat));
+        REQUIRE(r.applied);
+        CHECK(testing::close(r.largest_change, s.largest_change, contracts_multiply_adds ? 1e-5 : 0));
+        CHECK(alike_to_roundings(fused, stored));
+    }
+    CHECK(a.steps() == 3);
+}
+
 // A NaN weight in a relu layer is hidden from everything the step computes but its own row of z
 // (relu(NaN) = 0 and so is its slope, so the output and every δ stay finite), and NaN − η·0·a_j is
 // NaN: the step must still be refused, leaving θ bit for bit as it was. Where the forward pass
