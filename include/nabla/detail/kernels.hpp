@@ -307,18 +307,46 @@ template <class Tensor> typename Tensor::value_type largest_magnitude(const Tens
     return largest_magnitude<Tensor::size()>(t.data());
 }
 
+// A row of A times b, summed lane-wise in one vector (the lanes are added by lane_sums). With AVX2,
+// rows of eight vectors or more sum the even and the odd ones apart, added at the end: in one sum,
+// every vector waited for the addition before it, and a row of M's 64 × 128 (16 vectors) was a
+// chain of 16 dependent additions that a Zen 3 core overlapped with two or three other rows only
+// (perf annotate of noted_product_out_of_line<float, 64, 128>: a third of its samples on the loads
+// after the additions). Two chains: M's forward pass 895 → 749 ns, W's 13.8 → 11.8 µs, W's step
+// 36.1 → 32.2 µs (scripts/compare_benchmarks.sh); four were no faster. On a Zen 5 core with
+// AVX-512 the same split sped W's forward pass but slowed M's step 4 % (docs/benchmarks-notes.md),
+// so AVX-512 keeps one chain; so does SSE2, unmeasured, whose units are the compile-time target's.
+// sum_rows sums its rows in the same chains.
+template <std::size_t vectors> inline constexpr bool two_chains = simd_bytes == 32 && vectors >= 8 && vectors % 2 == 0;
 template <class T, std::size_t K, class Observe>
 inline typename simd<T>::type row_products(const T* row, const T* b, Observe& observe) noexcept {
     using S = simd<T>;
     constexpr std::size_t N = S::lanes, whole = K / N * N;
-    typename S::type sum{};
-    along_row<K / N>([&](std::size_t v) {
+    const auto product = [&](std::size_t v) {
         auto coefficients = S::load(row + v * N);
         // Noted and multiplied: one load for the two (vector_unit.hpp's in_register).
         if constexpr (!std::is_same_v<std::remove_cvref_t<Observe>, ignore_coefficients>) in_register(coefficients);
         observe(coefficients);
-        sum += coefficients * S::load(b + v * N);
-    });
+        return coefficients * S::load(b + v * N);
+    };
+    typename S::type sum{};
+    if constexpr (two_chains<K / N>) {
+        typename S::type odd{};
+        const auto pair = [&](std::size_t v) {
+            sum += product(2 * v);
+            odd += product(2 * v + 1);
+        };
+        // Unrolled as along_row unrolls the row: whole, or four products a pass.
+        if constexpr (row_unrolled_whole<K / N>) {
+            for (std::size_t v = 0; v < K / N / 2; ++v) pair(v);
+        } else {
+#pragma GCC unroll 2
+            for (std::size_t v = 0; v < K / N / 2; ++v) pair(v);
+        }
+        sum += odd;
+    } else {
+        along_row<K / N>([&](std::size_t v) { sum += product(v); });
+    }
     for (std::size_t k = whole; k < K; ++k) {
         observe(row[k]);
         sum[0] += row[k] * b[k];
@@ -548,8 +576,9 @@ template <class T, std::size_t R, std::size_t K>
 // Σ_j x_ij for each row i of a rows × C array, handed to store(&out[i], …): δ 1, a batch's bias
 // gradient (C its samples). The rows counted at run time, so that every layer shares one copy per
 // store: as products with a column of ones, a fixed-size kernel per layer was 3 % of M's training
-// unit's g++ instructions. Rows as multiply_vector takes them (each summed in a vector along j, a
-// block's sums reduced together by lane_sums, a vector at a time to the store), so that where a
+// unit's g++ instructions. Rows as multiply_vector takes them (each summed in a vector along j, in
+// row_products' two chains where it has them, a block's sums reduced together by lane_sums, a
+// vector at a time to the store), so that where a
 // row is a vector or longer the sums are that product's, bit for bit (a test checks it). The two
 // keep their own copies of that reduction: one helper for both, tried, took M's forward pass from
 // 465-470 to 592-780 ns (scripts/compare_benchmarks.sh, two versions of the helper).
@@ -559,7 +588,16 @@ template <class T, std::size_t C, class Rows, class Store> inline void sum_rows(
     constexpr std::size_t N = S::lanes, whole = C / N * N;
     const auto row_sum = [&](const T* row) {
         V sum{};
-        for (std::size_t j = 0; j < whole; j += N) sum += S::load(row + j);
+        if constexpr (two_chains<C / N>) {
+            V odd{};
+            for (std::size_t j = 0; j < whole; j += 2 * N) {
+                sum += S::load(row + j);
+                odd += S::load(row + j + N);
+            }
+            sum += odd;
+        } else {
+            for (std::size_t j = 0; j < whole; j += N) sum += S::load(row + j);
+        }
         for (std::size_t j = whole; j < C; ++j) sum[0] += row[j];
         return sum;
     };
