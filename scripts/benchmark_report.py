@@ -224,8 +224,8 @@ if compile_cost:
             f"{compile_cost['compilers']['g++']}; {compile_cost['compilers']['clang++']}.",
             "The hand-written columns compile the benchmarks' baseline (`benchmarks/handwritten.hpp`) training",
             "the same network: per-sample SGD and SGD on minibatches of 32, then the square error. That code",
-            "is written for AVX-512 (64-byte vectors): without `-march=native` g++ splits each vector into",
-            "four SSE2 registers, so its own flags are the `-march=native` column.", "",
+            "takes the target's vector width and register count (`benchmarks/common.hpp`), so it compiles for",
+            "SSE2 without `-march=native`; the benchmarks run it with, the `-march=native` column.", "",
             "| network | " + " | ".join(title for _, title in columns) + " |",
             "| --- |" + " ---: |" * len(columns)]
     for name, by in compile_cost["results"].items():
