@@ -311,9 +311,10 @@ template <class Tensor> typename Tensor::value_type largest_magnitude(const Tens
 // rows of eight vectors or more sum the even and the odd ones apart, added at the end: in one sum,
 // every vector waited for the addition before it, and a row of M's 64 × 128 (16 vectors) was a
 // chain of 16 dependent additions that a Zen 3 core overlapped with two or three other rows only
-// (perf annotate of noted_product_out_of_line<float, 64, 128>: a third of its samples on the loads
-// after the additions). Two chains: M's forward pass 895 → 749 ns, W's 13.8 → 11.8 µs, W's step
-// 36.1 → 32.2 µs (scripts/compare_benchmarks.sh); four were no faster. On a Zen 5 core with
+// (perf annotate of noted_product_out_of_line<float, 64, 128>: 45 % of its samples on the three
+// loads after the additions). Two chains: M's forward pass 971 → 843 ns, W's 14.7 → 12.5 µs, W's
+// step 37.5 → 35.3 µs (scripts/compare_benchmarks.sh against the parent's binary); four were no
+// faster. On a Zen 5 core with
 // AVX-512 the same split sped W's forward pass but slowed M's step 4 % (docs/benchmarks-notes.md),
 // so AVX-512 keeps one chain; so does SSE2, unmeasured, whose units are the compile-time target's.
 // sum_rows sums its rows in the same chains.
