@@ -333,17 +333,10 @@ inline typename simd<T>::type row_products(const T* row, const T* b, Observe& ob
     typename S::type sum{};
     if constexpr (two_chains<K / N>) {
         typename S::type odd{};
-        const auto pair = [&](std::size_t v) {
+        along_row_in_pairs<K / N>([&](std::size_t v) {
             sum += product(2 * v);
             odd += product(2 * v + 1);
-        };
-        // Unrolled as along_row unrolls the row: whole, or four products a pass.
-        if constexpr (row_unrolled_whole<K / N>) {
-            for (std::size_t v = 0; v < K / N / 2; ++v) pair(v);
-        } else {
-#pragma GCC unroll 2
-            for (std::size_t v = 0; v < K / N / 2; ++v) pair(v);
-        }
+        });
         sum += odd;
     } else {
         along_row<K / N>([&](std::size_t v) { sum += product(v); });
@@ -690,24 +683,12 @@ NABLA_SHARED_KERNEL void multiply_tile(T* out, const T* a, const T* b, Shape sha
     // stays in registers instead of going through memory at every result.
     Store local = store;
     if constexpr (!TransposeA && notes_coefficients<Store>) {
-        // The tile's rows of A, in L1 now that the loop above has read them: by the first band's
-        // tiles only, and side by side in two maxima. With AVX2 a minibatch of 32 is two bands,
-        // and every row was noted twice, one vector after another into one maximum: that loop
-        // held 28 % of the samples of W's forward tile (perf record -e cpu-clock of
-        // ^W/train_batch32/nabla$). On a Zen 3 core W's batch step 475 → 439 µs, M's 39.5 → 38.6 µs
-        // (fastest of eight interleaved runs of each binary).
-        if (j0 == 0) {
-            auto odd = local.coefficients;
-            const std::size_t whole = K / N * N;
-            for (std::size_t k = 0; k < whole; k += N)
-                for (std::size_t r = 0; r < Rows; r += 2) {
-                    local.coefficients(S::load(a + (i0 + r) * K + k));
-                    if (r + 1 < Rows) odd(S::load(a + (i0 + r + 1) * K + k));
-                }
-            for (std::size_t r = 0; r < Rows; ++r)
-                for (std::size_t k = whole; k < K; ++k) local.coefficients(a[(i0 + r) * K + k]);
-            local.coefficients.merge(odd);
-        }
+        // The tile's rows of A, in L1 now that the loop above has read them, and one block of
+        // memory (A's row stride is K), read by the shared loop with its four maxima; by the first
+        // band's tiles only. With AVX2 a minibatch of 32 is two bands, and every row had been
+        // noted twice, one vector after another into one maximum: that loop held 28 % of the
+        // samples of W's forward tile (perf record -e cpu-clock of ^W/train_batch32/nabla$).
+        if (j0 == 0) local.coefficients(largest_magnitude(a + i0 * K, Rows * K));
     }
     // Each row tested, rather than a loop from `skip`: indexed at run time, the sums would live in
     // memory. Only where tiles overlap: in AVX-512's 12- and 24-row tiles the tests made M's and

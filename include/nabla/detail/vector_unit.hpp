@@ -42,6 +42,17 @@ template <std::size_t count, class F> inline void along_row(F&& f) noexcept {
     }
 }
 
+// f(0), …, f(count / 2 - 1) for a row walked two vectors at a time (row_products' two chains):
+// unrolled as along_row unrolls the same row, whole or four vectors a pass.
+template <std::size_t count, class F> inline void along_row_in_pairs(F&& f) noexcept {
+    if constexpr (row_unrolled_whole<count>) {
+        for (std::size_t v = 0; v < count / 2; ++v) f(v);
+    } else {
+#pragma GCC unroll 2
+        for (std::size_t v = 0; v < count / 2; ++v) f(v);
+    }
+}
+
 // f(0), …, f(n - 1) for an element-wise loop over n values of T, which the compiler vectorises.
 // Up to eight vectors the loop is left to g++, which unrolls it whole; past that it stays a loop:
 // g++ -O3 also unrolls whole a vectorised loop of up to 16 iterations (SSE2's 64 floats), and
