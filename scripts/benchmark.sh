@@ -19,7 +19,7 @@ flags="-march=native"
     -Dbenchmark_args="$flags" >/dev/null
 ninja -C build/bench >/dev/null
 build/bench/benchmarks/nabla_benchmarks --benchmark_min_time="${MIN_TIME:-0.3}" --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true \
-    --benchmark_report_aggregates_only=true --benchmark_out=build/bench/results.json --benchmark_out_format=json
+    --benchmark_display_aggregates_only=true --benchmark_out=build/bench/results.json --benchmark_out_format=json
 python3 scripts/compile_cost.py include build/bench/compile_cost.json
 /usr/bin/python3 scripts/benchmark_report.py build/bench/results.json "g++ $(g++ -dumpfullversion) -O3 $flags" docs \
     build/bench/compile_cost.json
