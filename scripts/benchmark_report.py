@@ -19,6 +19,22 @@ WORKLOADS = {"forward": ("forward, 1 sample", 1), "train_sample": ("training ste
 IMPLEMENTATIONS = ["nabla", "handwritten", "eigen_fixed", "eigen_dynamic", "fann", "libtorch"]
 SCALE = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
 
+
+def nanoseconds(b):
+    return b["real_time"] * SCALE[b["time_unit"]]
+
+
+def gflops(b):
+    # The counter is a rate: older Google Benchmark versions wrote it per second, scaled by 1e9.
+    value = b.get("GFLOP/s", 0)
+    return value / 1e9 if value > 1e6 else value
+
+
+def comparison_row(b, workload):
+    """(time per sample, GFLOP/s) of a network/workload/implementation row."""
+    return nanoseconds(b) / WORKLOADS[workload][1], gflops(b)
+
+
 rows, peak, denormal, placement, rules, batches, floors, chained = {}, None, {}, {}, {}, {}, {}, {}
 sigmoid_links = {}
 # The fastest repetition of each comparison row and of the peak, beside the medians: load from a
@@ -29,14 +45,13 @@ for b in data["benchmarks"]:
     if b.get("run_type") == "iteration":
         name = b.get("run_name", b["name"])
         repetitions = b.get("repetitions", repetitions)
-        gflops = b.get("GFLOP/s", 0) / 1e9 if b.get("GFLOP/s", 0) > 1e6 else b.get("GFLOP/s", 0)
+        parts = name.split("/")
         if name.startswith("peak/"):
-            fastest_peak = max(fastest_peak or 0, gflops)
-        elif name.count("/") == 2 and name.split("/")[1] in WORKLOADS and name.split("/")[0] in NETWORKS:
-            network, workload, implementation = name.split("/")
-            per_sample = b["real_time"] * SCALE[b["time_unit"]] / WORKLOADS[workload][1]
-            if (network, workload, implementation) not in fastest or per_sample < fastest[(network, workload, implementation)][0]:
-                fastest[(network, workload, implementation)] = (per_sample, gflops)
+            fastest_peak = max(fastest_peak or 0, gflops(b))
+        elif len(parts) == 3 and parts[0] in NETWORKS and parts[1] in WORKLOADS:
+            row = comparison_row(b, parts[1])
+            if tuple(parts) not in fastest or row[0] < fastest[tuple(parts)][0]:
+                fastest[tuple(parts)] = row
         continue
     # The median of the repetitions: this is a shared machine, and a burst of load from a neighbour
     # moves a mean far more than a median. The targets are judged on it.
@@ -44,42 +59,39 @@ for b in data["benchmarks"]:
         continue
     name = b.get("run_name", b["name"]).split("_median")[0]
     if name.startswith("peak/"):
-        peak = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
+        peak = gflops(b)
         continue
     if name.startswith("floor/"):
         # Its FLOPs are the row's, so its GFLOP/s is the most the row could reach; of a row's
         # loops (one stream, two), the faster is its floor.
         _, network, workload = name.split("/")[:3]
-        gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
-        time = b["real_time"] * SCALE[b["time_unit"]]
+        time = nanoseconds(b)
         if (network, workload) not in floors or time < floors[(network, workload)][0]:
-            floors[(network, workload)] = (time, gflops)
+            floors[(network, workload)] = (time, gflops(b))
         continue
     if name.startswith("denormal/"):
-        denormal[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
+        denormal[name.split("/")[2]] = nanoseconds(b)
         continue
     if name.startswith("chained/"):
         _, network, implementation = name.split("/")[:3]
         if network == "sigmoid":  # several links an iteration, counted as samples: the time of one
             sigmoid_links[implementation] = 1e9 / b["samples/s"]
         else:
-            chained[(network.removesuffix("_forward"), implementation)] = b["real_time"] * SCALE[b["time_unit"]]
+            chained[(network.removesuffix("_forward"), implementation)] = nanoseconds(b)
         continue
     if name.startswith("batches/"):
         size = int(name.split("/")[2])
-        batches[size] = b["real_time"] * SCALE[b["time_unit"]] / size
+        batches[size] = nanoseconds(b) / size
         continue
     if name.startswith("rules/"):
         _, workload, rule = name.split("/")[:3]
-        rules[(workload.removeprefix("M_"), rule)] = b["real_time"] * SCALE[b["time_unit"]]
+        rules[(workload.removeprefix("M_"), rule)] = nanoseconds(b)
         continue
     if name.startswith("placement/"):
-        placement[name.split("/")[2]] = b["real_time"] * SCALE[b["time_unit"]]
+        placement[name.split("/")[2]] = nanoseconds(b)
         continue
     network, workload, implementation = name.split("/")[:3]
-    gflops = b["GFLOP/s"] / 1e9 if b["GFLOP/s"] > 1e6 else b["GFLOP/s"]
-    per_sample = b["real_time"] * SCALE[b["time_unit"]] / WORKLOADS[workload][1]
-    rows[(network, workload, implementation)] = (per_sample, gflops, b.get("allocs_per_iter", 0))
+    rows[(network, workload, implementation)] = (*comparison_row(b, workload), b.get("allocs_per_iter", 0))
 
 cpu = platform.processor() or ""
 try:
@@ -93,8 +105,9 @@ except (OSError, KeyError):
 out = ["# Benchmarks", "",
        f"Machine: {cpu}, {context.get('num_cpus')} cores; compiler: {compiler}; one thread everywhere.",
        f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, 5 repetitions",
-       "in random order across the run, the median shown; the fastest repetitions are compared in their own section",
-       "below). Absolute times vary between machines: compare the ratios within one run.", ""]
+       "in random order across the run, the median shown"
+       + ("; the fastest repetitions are compared in their own section\nbelow)" if fastest else ")")
+       + ". Absolute times vary between machines: compare the ratios within one run.", ""]
 if peak:
     out += [f"Single-core fp32 FMA peak measured in the same run: **{peak:.1f} GFLOP/s** "
             "(`peak/fma/fp32`, independent FMA chains).", ""]
@@ -109,9 +122,9 @@ for network, description in NETWORKS.items():
             if row is None:
                 cells.append("—")
                 continue
-            per_sample, gflops, allocs = row
-            share = f", {100 * gflops / peak:.0f} % of peak" if peak else ""
-            cells.append(f"{per_sample:,.0f} ns ({gflops:.1f} GFLOP/s{share}; {allocs:g} allocs)")
+            per_sample, rate, allocs = row
+            of_peak = f", {100 * rate / peak:.0f} % of peak" if peak else ""
+            cells.append(f"{per_sample:,.0f} ns ({rate:.1f} GFLOP/s{of_peak}; {allocs:g} allocs)")
         out.append(f"| {label} | " + " | ".join(cells) + " |")
     out += ["", "nabla's speed-up (time of the other / time of nabla; above 1: nabla is faster):", ""]
     for workload, (label, _) in WORKLOADS.items():
@@ -123,12 +136,20 @@ for network, description in NETWORKS.items():
         out.append(f"- {label}: " + ", ".join(ratios))
     out.append("")
 
-# The fastest repetitions' view of the rows the closest targets are judged on: nabla against the
-# fixed-size Eigen and hand-written rows, and M's and W's share of the fastest peak.
-def fastest_ratio(network, workload, other):
-    mine, theirs = fastest.get((network, workload, "nabla")), fastest.get((network, workload, other))
+# nabla's speed-up over another implementation, and its share of the peak, on one row: by the
+# medians (the targets are judged on them) or by the fastest repetitions (source=fastest).
+def ratio(network, workload, other, source=rows):
+    mine, theirs = source.get((network, workload, "nabla")), source.get((network, workload, other))
     return theirs[0] / mine[0] if mine and theirs else None
 
+
+def share(network, workload, source=rows, of=None):
+    mine, of = source.get((network, workload, "nabla")), of if source is not rows else peak
+    return mine[1] / of if mine and of else None
+
+
+# The fastest repetitions' view of the rows the closest targets are judged on: nabla against the
+# fixed-size Eigen and hand-written rows, and M's and W's share of the fastest peak.
 
 if fastest:
     out += ["## The fastest repetitions", "",
@@ -145,13 +166,11 @@ if fastest:
                 continue
             cells = [f"{mine[0]:,.0f} ns"]
             for other in ("eigen_fixed", "handwritten"):
-                median_ratio, fast = (rows[(network, workload, other)][0] / rows[(network, workload, "nabla")][0]
-                                      if (network, workload, other) in rows and (network, workload, "nabla") in rows else None), \
-                                     fastest_ratio(network, workload, other)
-                cells.append(" / ".join("—" if r is None else f"{r:.2f}×" for r in (median_ratio, fast)))
+                both = (ratio(network, workload, other), ratio(network, workload, other, fastest))
+                cells.append(" / ".join("—" if r is None else f"{r:.2f}×" for r in both))
             if network in ("M", "W") and peak and fastest_peak:
-                median_share = rows[(network, workload, "nabla")][1] / peak if (network, workload, "nabla") in rows else None
-                cells.append(" / ".join("—" if v is None else f"{100 * v:.1f} %" for v in (median_share, mine[1] / fastest_peak)))
+                both = (share(network, workload), share(network, workload, fastest, fastest_peak))
+                cells.append(" / ".join("—" if v is None else f"{100 * v:.1f} %" for v in both))
             else:
                 cells.append("—")
             out.append(f"| {network} {label} | " + " | ".join(cells) + " |")
@@ -285,16 +304,6 @@ if compile_cost:
     out.append("")
 
 # The targets nabla is built to reach, checked against this run.
-def ratio(network, workload, other):
-    mine, theirs = rows.get((network, workload, "nabla")), rows.get((network, workload, other))
-    return theirs[0] / mine[0] if mine and theirs else None
-
-
-def share(network, workload):
-    mine = rows.get((network, workload, "nabla"))
-    return mine[1] / peak if mine and peak else None
-
-
 # A missed target next to what the row would reach at its memory floor's time (above).
 def allowed_by_floor(value, text):
     return "" if value is None else f"; at the time of a loop that only streams its parameters, {text(value)} here"
@@ -302,7 +311,7 @@ def allowed_by_floor(value, text):
 
 checks = []
 faster = [(n, w) for n in NETWORKS for w in WORKLOADS if (ratio(n, w, "eigen_fixed") or 0) > 1]
-fastest_faster = [(n, w) for n in NETWORKS for w in WORKLOADS if (fastest_ratio(n, w, "eigen_fixed") or 0) > 1]
+fastest_faster = [(n, w) for n in NETWORKS for w in WORKLOADS if (ratio(n, w, "eigen_fixed", fastest) or 0) > 1]
 by_fastest = f" (by the fastest repetitions: {len(fastest_faster)} of 12)" if fastest else ""
 checks.append((f"faster than Eigen with fixed sizes on all 12 rows: {len(faster)} of 12{by_fastest}", len(faster) == 12))
 for network in ("M", "W"):
@@ -311,9 +320,9 @@ for network in ("M", "W"):
         if value is not None:
             met = value >= floor
             # One decimal: a row just below its target must not read as the target itself.
-            mine_fastest = fastest.get((network, workload, "nabla"))
-            fastest_share = (f"; {100 * mine_fastest[1] / fastest_peak:.1f} % by the fastest repetitions"
-                             if mine_fastest and fastest_peak and not met else "")
+            by_fastest_share = share(network, workload, fastest, fastest_peak)
+            fastest_share = (f"; {100 * by_fastest_share:.1f} % by the fastest repetitions"
+                             if by_fastest_share is not None and not met else "")
             checks.append((f"{network} {WORKLOADS[workload][0]}: {100 * value:.1f} % of peak (target {100 * floor:.0f} %)"
                            + fastest_share
                            + ("" if met else allowed_by_floor(share_at_floor(network, workload), lambda v: f"{100 * v:.0f} % of peak")),
