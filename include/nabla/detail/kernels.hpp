@@ -229,6 +229,22 @@ template <class T> struct largest_seen {
     T value() const noexcept { return std::bit_cast<T>(value_bits()); }
 };
 
+// The largest of magnitudes shown to it one at a time, as bits: what a tile notes of its rows of A,
+// each block already reduced by largest_magnitude. Four bytes where largest_seen takes a vector
+// register's width and a scalar, padded to 64 with AVX2: store_with_bias with both notes and an
+// activation was 160 bytes, past the 128 that g++ copies inline, and every tile called memcpy
+// twice for its local copy of the store.
+template <class T> struct largest_magnitude_of {
+    using bits = magnitude_bits<T>;
+    bits largest = 0;
+    void operator()(T x) noexcept {
+        const bits m = std::bit_cast<bits>(x) & largest_seen<T>::magnitude;
+        largest = m > largest ? m : largest;
+    }
+    bits_of<T> value_bits() const noexcept { return static_cast<bits_of<T>>(largest); }
+    T value() const noexcept { return std::bit_cast<T>(value_bits()); }
+};
+
 // Whether largest_seen::not_nan may pass over a NaN (its vrangeps form).
 #if defined(__AVX512DQ__)
 inline constexpr bool maximum_passes_nan = true;
@@ -395,7 +411,7 @@ template <class T, std::size_t C = 1, bool Notes = false, class Activation = voi
     T* out;
     const T* bias;
     T* activated = nullptr;
-    [[no_unique_address]] std::conditional_t<Notes, largest_seen<T>, ignore_coefficients> coefficients{};
+    [[no_unique_address]] std::conditional_t<Notes, largest_magnitude_of<T>, ignore_coefficients> coefficients{};
     [[no_unique_address]] std::conditional_t<activates, largest_seen<T>, ignore_coefficients> activations{};
     void operator()(T* at, const typename simd<T>::type& v) noexcept {
         if constexpr (C == 1) stored(at, v + simd<T>::load(bias + (at - out)));
