@@ -164,15 +164,33 @@ struct ignore_coefficients {
 // The bits of |x| as largest_seen compares them (signed_magnitudes, above).
 template <class T> using magnitude_bits = std::conditional_t<signed_magnitudes, std::make_signed_t<bits_of<T>>, bits_of<T>>;
 
-// The largest magnitude among the values it is shown, kept as bits (non-negative floats order as
-// their bits, NaN above +inf): one vector register and one scalar, reduced once at the end. The
+// The largest magnitude among values shown to it one at a time, kept as bits (non-negative floats
+// order as their bits, NaN above +inf). Alone, it is what a minibatch tile notes of its rows of A,
+// each block already reduced by largest_magnitude: four bytes, where largest_seen below is padded
+// to twice a vector's width, and store_with_bias with that and an activation's note had been 160
+// bytes with AVX2, past the 128 that g++ copies inline, so that every tile called memcpy twice for
+// its local copy of the store (M's and W's minibatch steps 2-3 % slower).
+template <class T> struct largest_magnitude_of {
+    using bits = magnitude_bits<T>;
+    static constexpr bits magnitude = std::numeric_limits<std::make_signed_t<bits>>::max();
+    bits largest = 0;
+    void operator()(T x) noexcept {
+        const bits m = std::bit_cast<bits>(x) & magnitude;
+        largest = m > largest ? m : largest;
+    }
+    void merge(const largest_magnitude_of& other) noexcept { largest = other.largest > largest ? other.largest : largest; }
+    bits_of<T> value_bits() const noexcept { return static_cast<bits_of<T>>(largest); }
+    T value() const noexcept { return std::bit_cast<T>(value_bits()); }
+};
+
+// The same for vectors too: one vector register and one scalar, reduced once at the end. The
 // one-sample product shows it W's coefficients, the update loops the changes they make.
 template <class T> struct largest_seen {
     using bits = magnitude_bits<T>;
     typedef bits SV __attribute__((vector_size(simd_bytes)));
-    static constexpr bits magnitude = std::numeric_limits<std::make_signed_t<bits>>::max();
+    static constexpr bits magnitude = largest_magnitude_of<T>::magnitude;
     SV lanes{};
-    bits lone = 0;
+    largest_magnitude_of<T> lone;
     void operator()(const typename simd<T>::type& v) noexcept {
         const SV m = std::bit_cast<SV>(v) & magnitude;
         lanes = m > lanes ? m : lanes;
@@ -212,36 +230,17 @@ template <class T> struct largest_seen {
 #endif
         (*this)(v);
     }
-    void operator()(T x) noexcept {
-        const bits m = std::bit_cast<bits>(x) & magnitude;
-        lone = m > lone ? m : lone;
-    }
+    void operator()(T x) noexcept { lone(x); }
     // The maxima of both, lane by lane: several running maxima merged before the one reduction.
     void merge(const largest_seen& other) noexcept {
         lanes = other.lanes > lanes ? other.lanes : lanes;
-        lone = other.lone > lone ? other.lone : lone;
+        lone.merge(other.lone);
     }
     bits_of<T> value_bits() const noexcept {
-        bits m = lone;
+        bits m = lone.largest;
         for (std::size_t l = 0; l < simd<T>::lanes; ++l) m = lanes[l] > m ? lanes[l] : m;
         return static_cast<bits_of<T>>(m);
     }
-    T value() const noexcept { return std::bit_cast<T>(value_bits()); }
-};
-
-// The largest of magnitudes shown to it one at a time, as bits: what a tile notes of its rows of A,
-// each block already reduced by largest_magnitude. Four bytes where largest_seen takes a vector
-// register's width and a scalar, padded to 64 with AVX2: store_with_bias with both notes and an
-// activation was 160 bytes, past the 128 that g++ copies inline, and every tile called memcpy
-// twice for its local copy of the store.
-template <class T> struct largest_magnitude_of {
-    using bits = magnitude_bits<T>;
-    bits largest = 0;
-    void operator()(T x) noexcept {
-        const bits m = std::bit_cast<bits>(x) & largest_seen<T>::magnitude;
-        largest = m > largest ? m : largest;
-    }
-    bits_of<T> value_bits() const noexcept { return static_cast<bits_of<T>>(largest); }
     T value() const noexcept { return std::bit_cast<T>(value_bits()); }
 };
 
