@@ -43,15 +43,15 @@ struct worst {
     std::uint64_t lone_differs = 0;              // values where a lone_value or four-lane form is not bit for bit the same
     double fast_tanh = 0, fast_sigmoid = 0;      // absolute
     float exp_at = 0, tanh_at = 0, sigmoid_at = 0;
-    // The sweep notes each value's ulps straight into its running worst: a worst per value,
-    // merged, took a fifth of the sweep's time.
+    // A value's ulps into its running worst: the sweep notes each one straight in, rather than
+    // forming a worst per value and merging it.
     static void note(std::int64_t& most, float& at, std::int64_t ulps, float x) {
         if (ulps > most) most = ulps, at = x;
     }
     void merge(const worst& o) {
-        if (o.exp > exp) exp = o.exp, exp_at = o.exp_at;
-        if (o.tanh > tanh) tanh = o.tanh, tanh_at = o.tanh_at;
-        if (o.sigmoid > sigmoid) sigmoid = o.sigmoid, sigmoid_at = o.sigmoid_at;
+        note(exp, exp_at, o.exp, o.exp_at);
+        note(tanh, tanh_at, o.tanh, o.tanh_at);
+        note(sigmoid, sigmoid_at, o.sigmoid, o.sigmoid_at);
         fast_tanh = std::max(fast_tanh, o.fast_tanh);
         fast_sigmoid = std::max(fast_sigmoid, o.fast_sigmoid);
         lone_differs += o.lone_differs;
