@@ -22,11 +22,11 @@ using nabla::detail::sigmoid_approximation;
 using nabla::detail::tanh_approximation;
 
 // Comparisons without a branch, so that the sweep's loops over a block vectorise (as scalar loops
-// they took a third of its time). A float's place in value order, -0 with +0: two places'
-// difference is the floats' ulp distance, and never overflows.
-// 1 for NaN, else 0; then all ones for NaN, else 0.
+// they took a fifth of its time). is_nan is 1 for NaN, else 0; nan_mask all ones for NaN, else 0.
 constexpr std::uint32_t is_nan(float f) { return (std::bit_cast<std::uint32_t>(f) & 0x7fffffffu) > 0x7f800000u; }
 constexpr std::uint32_t nan_mask(float f) { return 0u - is_nan(f); }
+// A float's place in value order, -0 with +0: two places' difference is the floats' ulp distance,
+// and never overflows.
 constexpr std::uint32_t place(float f) {
     const std::uint32_t bits = std::bit_cast<std::uint32_t>(f), negative = 0u - (bits >> 31);
     return 0x80000000u + (((bits & 0x7fffffffu) ^ negative) - negative);
