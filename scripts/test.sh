@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: every test suite under g++, under clang++ (with the loaders' fuzzers,
-# 60 seconds each), and under g++ with AddressSanitizer + UndefinedBehaviorSanitizer (debug info
+# 60 and 15 seconds), and under g++ with AddressSanitizer + UndefinedBehaviorSanitizer (debug info
 # -g1: the line tables the sanitizers' reports need, a tenth less compile time than -g). Ends with
 # one line, 'N passed, N failed'.
 set -uo pipefail
