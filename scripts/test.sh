@@ -23,8 +23,9 @@ for c in "${configurations[@]}"; do
         # shellcheck disable=SC2086
         CXX="${compiler[$c]}" meson setup "$dir" ${options[$c]} >"$dir.setup.log" 2>&1 || { cat "$dir.setup.log"; unbuilt=$((unbuilt + 1)); continue; }
     fi
-    # One compile a core: ninja's default, two more than the cores, made clang++'s build 7-10 % slower
-    # here (247-249 s against 224-232 s on two cores), the compilers' working sets crowding each other.
+    # One compile a core. Ninja's default on two cores is three; with four, clang++'s build was 7-10 %
+    # slower than with two (247-249 s against 224-232 s here), the compilers' working sets crowding
+    # each other. Three was not timed on its own.
     ninja -C "$dir" -j "$(nproc)" >"$dir.build.log" 2>&1 || { grep -m20 -B2 -A8 'error' "$dir.build.log"; unbuilt=$((unbuilt + 1)); continue; }
     echo "== $c: built in $((SECONDS - started)) s; test"
     started=$SECONDS
