@@ -181,6 +181,41 @@ TEST_CASE("float e^x, tanh and sigmoid are within a few ulp of std:: over every 
     CHECK(w.lone_differs == 0);
 }
 
+// The sweep's block comparisons on planted errors, so that a comparison that missed them could
+// not pass the sweep unseen.
+TEST_CASE("the sweep's block comparisons find planted errors where they are", "[approximations]") {
+    floats x{}, actual{}, expected{};
+    const std::size_t n = 100;
+    for (std::size_t i = 0; i < n; ++i) x[i] = actual[i] = expected[i] = 0.01f * static_cast<float>(i) - 0.5f;
+    actual[37] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(expected[37]) + 3); // 3 ulps
+    actual[61] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(expected[61]) + 3); // as many, later
+    actual[80] = std::bit_cast<float>(std::bit_cast<std::uint32_t>(expected[80]) + 2);
+    std::int64_t most = 0;
+    float at = 0;
+    note_block(most, at, x, actual, expected, n);
+    CHECK(most == 3);
+    CHECK(at == x[37]);
+    note_block(most, at, x, actual, expected, 37); // 2 ulps at most here: the worst stays
+    CHECK(most == 3);
+    std::int64_t from_zero = 0;
+    note_block(from_zero, at, x, actual, expected, 37);
+    CHECK(from_zero == 0);
+    actual[90] = NAN;
+    note_block(most, at, x, actual, expected, n);
+    CHECK(most == UINT32_MAX);
+    CHECK(at == x[90]);
+
+    for (std::size_t i = 0; i < n; ++i) actual[i] = expected[i];
+    actual[12] = expected[12] + 0.25f;
+    actual[44] = expected[44] - 0.5f;
+    CHECK(largest_error(x, actual, expected, n) == 0.5);
+    CHECK(largest_error(x, actual, expected, 40) == 0.25);
+    x[5] = actual[5] = NAN; // NaN answering NaN: no error
+    CHECK(largest_error(x, actual, expected, n) == 0.5);
+    actual[7] = NAN; // NaN for a number
+    CHECK(largest_error(x, actual, expected, n) == INFINITY);
+}
+
 TEST_CASE("the sweep's references from |x| = 128 on are std::'s", "[approximations]") {
     // Of either sign: the first 4096 floats from 128 on, then every 1021st, and infinity.
     const std::uint32_t from = std::bit_cast<std::uint32_t>(128.f), infinity = 0x7f800000u;
