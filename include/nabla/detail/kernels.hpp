@@ -253,19 +253,47 @@ inline constexpr bool maximum_passes_nan = false;
 
 // A product's observer that shows A's coefficient vectors to not_nan, for a caller that finds a NaN
 // among them in the results instead: NaN times anything (0 and ∞ too) is NaN, and so is any sum it
-// enters, so a NaN in row i of A leaves (A b)_i NaN. Each row goes to a maximum of its own, merged
-// into the running one as the row ends (end_row): noted straight into that one, every vector's
-// vrangeps waited on the one before, a chain through all of W^l that the loads outran (M's
-// one-sample step 1,353-1,397 → 1,166-1,199 ns, W's 15.4-16.5 → 12.6-12.8 µs, three
-// scripts/compare_benchmarks.sh runs against the parent's binary).
+// enters, so a NaN in row i of A leaves (A b)_i NaN. value() is the largest |a_ij| once the product
+// has read A. With AVX-512DQ each row goes to a maximum of its own, merged into the running one as
+// the row ends (end_row): noted straight into that one, every vector's vrangeps waited on the one
+// before, a chain through all of W^l that the loads outran (M's one-sample step 1,353-1,397 →
+// 1,166-1,199 ns, W's 15.4-16.5 → 12.6-12.8 µs, three scripts/compare_benchmarks.sh runs against
+// the parent's binary).
 template <class T> struct largest_seen_but_nan {
-    largest_seen<T>& seen;
+    using SV = typename largest_seen<T>::SV;
+    // Where the compare is unsigned and no vrangeps passes over NaN (AVX2, SSE4.1): each vector's
+    // bits added to themselves, which drops the sign bit as the mask did, into one running maximum
+    // (a chain of one-cycle maxima, at most one a vector: W^l's loads from L2 come no faster), halved once at the end. The
+    // same maximum with no mask held in a register: beside the eight vectors of a held in
+    // registers, the mask had pushed the running maximum and two partial sums to the stack, eight
+    // stack accesses a row (objdump of noted_product_out_of_line<float, 128, 64> on a Zen 3 core;
+    // none with this). M's one-sample step 2,660 → 2,586 ns with a maximum a row, and 2,573 → 2,548
+    // ns more with this one for all rows, S's 215 → 209 ns (ROUNDS=8 scripts/compare_benchmarks.sh).
+    static constexpr bool doubles = !maximum_passes_nan && !signed_magnitudes;
+    largest_seen<T> seen{};
     largest_seen<T> row{};
-    void operator()(const typename simd<T>::type& v) noexcept { row.not_nan(v); }
+    SV doubled{};
+    void operator()(const typename simd<T>::type& v) noexcept {
+        if constexpr (doubles) {
+            SV bits = std::bit_cast<SV>(v);
+            bits += bits;
+            doubled = bits > doubled ? bits : doubled;
+        } else {
+            row.not_nan(v);
+        }
+    }
     void operator()(T x) noexcept { row(x); }
     void end_row() noexcept {
         seen.merge(row);
         row = {};
+    }
+    T value() const noexcept {
+        largest_seen<T> all = seen;
+        if constexpr (doubles) {
+            const SV halved = doubled >> 1;
+            all.lanes = halved > all.lanes ? halved : all.lanes;
+        }
+        return all.value();
     }
 };
 
@@ -572,8 +600,8 @@ template <class T, std::size_t R, std::size_t K> [[gnu::noinline]] void stored_p
 // registers; passed in by reference, it lived in memory (13 % slower, when this product was tried
 // out of line before).
 template <class T, std::size_t R, std::size_t K> inline T noted_product(T* out, const T* a, const T* b, const T* bias) noexcept {
-    largest_seen<T> largest;
-    multiply_vector<T, R, K>(out, a, b, largest_seen_but_nan<T>{largest}, store_with_bias<T>{out, bias});
+    largest_seen_but_nan<T> largest;
+    multiply_vector<T, R, K>(out, a, b, largest, store_with_bias<T>{out, bias});
     return largest.value();
 }
 // The same out of line, one copy a shape, for products past four vectors (out_of_line).
