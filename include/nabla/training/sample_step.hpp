@@ -245,9 +245,13 @@ inline bits_of<T> update_rows(T* W, const T* delta, const T* a, T scale, const R
             const T d = delta[i];
             next.at(d);
             T* row = W + i * K;
+            // The piece's coefficients from one pointer: with row + (first + u) N at each vector,
+            // g++ kept a pointer a vector, eight `add`s a row of update_rows<float, 64, 128, true>
+            // (objdump, AVX2); now one (M's one-sample step 2,586 → 2,569 ns, within the noise).
+            T* segment = row + first * N;
             const auto write_row = [&](auto noted) {
                 along_row<piece>([&](std::size_t u) {
-                    T* at = row + (first + u) * N;
+                    T* at = segment + u * N;
                     const V old = S::load(at);
                     if constexpr (Backpropagate) sum[u] += d * old;
                     const V value = next(old, S::load(a + (first + u) * N));
