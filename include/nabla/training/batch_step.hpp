@@ -60,7 +60,8 @@ bool batch_step_is_safe(const Tape& tape, const Seen& seen, const Deltas& delta,
 template <class P, class Tape, class Deltas, class Rule>
 bits_of<typename P::value_type> update_with_batch_gradient(P& net, const Tape& tape, const Deltas& delta,
                                                            typename P::value_type scale, const Rule& rule) noexcept {
-    update_in_place<typename P::value_type, Rule> update{rule, scale};
+    using T = typename P::value_type;
+    update_in_place<T, Rule, folds_step_factor<Rule, T>> update{rule, scale};
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         (layer_gradient<l + 1>(tape, delta,
                                [&](const auto& W, const auto& b) {

@@ -83,7 +83,7 @@ template <class T> inline constexpr double quarter_range = [] {
 
 // Whether a bounded rule's change for a gradient of magnitude up to largest_gradient, scaled,
 // stays below a quarter of T's range (so that θ + Δθ cannot overflow when |θ| is below it too).
-// 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g).
+// 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g), or of η scale and its product.
 template <class T, class Rule> bool change_is_safe(const Rule& rule, T scale, double largest_gradient) noexcept {
     const double scale_magnitude = scale < T(0) ? -double(scale) : double(scale);
     return rule.change_bound(scale_magnitude * largest_gradient) * 1.0001 <= quarter_range<T>;
@@ -93,14 +93,35 @@ template <class T, class Rule> bool change_is_safe(const Rule& rule, T scale, do
 // one update every fused step applies (along W's rows in the one-sample backward pass, to b, and
 // as the store policy of the batch's gradient products, where g lands). By value, so that a loop
 // can keep its copy in registers.
-template <class T, class Rule> struct update_in_place {
+template <class T, class Rule, bool Folds = false> struct update_in_place {
     using V = typename simd<T>::type;
     Rule rule;
     T scale;
     largest_seen<T> changes{}; // of the vectors' |Δθ|
     T lone_change = 0;         // of the coefficients' written one at a time
-    void operator()(T* at, const V& g) noexcept { scaled(at, scale * g); }
-    void operator()(T* at, T g) noexcept { scaled(at, scale * g); }
+    void operator()(T* at, const V& g) noexcept {
+        if constexpr (Folds) {
+            const V old = simd<T>::load(at);
+            replaced(at, old, old - factor() * g);
+        } else {
+            scaled(at, scale * g);
+        }
+    }
+    void operator()(T* at, T g) noexcept {
+        if constexpr (Folds) {
+            const T old = *at;
+            note(replaced(at, old, old - factor() * g));
+        } else {
+            scaled(at, scale * g);
+        }
+    }
+    // With Folds (a linear rule, folds_step_factor), θ − (c scale) g: one multiply-add a
+    // coefficient where θ − c (scale g) takes a multiply besides (twelve fewer in each 6 × 2 tile's
+    // epilogue; T's batch step, whose narrow layers go through apply, 413-508 → 378-391 ns in three
+    // ROUNDS=10 scripts/compare_benchmarks.sh runs, S's, M's and W's within the noise). Only where
+    // bounds vouch for the step (sgd's fused batch step): the one-sample step's bias is written as
+    // its exact check (largest_new_value) computes it, rule(θ, scale δ_i).
+    T factor() const noexcept { return rule.step_factor() * scale; }
     // The same with scale · g already formed.
     void scaled(T* at, const V& step) noexcept {
         const V old = simd<T>::load(at);
