@@ -262,13 +262,14 @@ inline constexpr bool maximum_passes_nan = false;
 template <class T> struct largest_seen_but_nan {
     using SV = typename largest_seen<T>::SV;
     // Where the compare is unsigned and no vrangeps passes over NaN (AVX2, SSE4.1): each vector's
-    // bits added to themselves, which drops the sign bit as the mask did, into one running maximum
-    // (a chain of one-cycle maxima, at most one a vector: W^l's loads from L2 come no faster), halved once at the end. The
-    // same maximum with no mask held in a register: beside the eight vectors of a held in
-    // registers, the mask had pushed the running maximum and two partial sums to the stack, eight
-    // stack accesses a row (objdump of noted_product_out_of_line<float, 128, 64> on a Zen 3 core;
-    // none with this). M's one-sample step 2,660 → 2,586 ns with a maximum a row, and 2,573 → 2,548
-    // ns more with this one for all rows, S's 215 → 209 ns (ROUNDS=8 scripts/compare_benchmarks.sh).
+    // bits added to themselves, which drops the sign bit as the mask did, into one running
+    // maximum (a chain of one-cycle maxima, at most one a vector: W^l's loads from L2 come no
+    // faster), halved once at the end. The same maximum with no mask held in a register: beside
+    // the eight vectors of a held in registers, the mask had pushed the running maximum and two
+    // partial sums to the stack, eight stack accesses a row (objdump of
+    // noted_product_out_of_line<float, 128, 64> on a Zen 3 core; none with this). M's one-sample
+    // step 2,660 → 2,586 ns with a maximum a row, and 2,573 → 2,548 ns more with this one for all
+    // rows, S's 215 → 209 ns (ROUNDS=8 scripts/compare_benchmarks.sh).
     static constexpr bool doubles = !maximum_passes_nan && !signed_magnitudes;
     largest_seen<T> seen{};
     largest_seen<T> row{};
