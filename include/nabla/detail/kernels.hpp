@@ -290,10 +290,7 @@ template <class T> struct largest_seen_but_nan {
     }
     T value() const noexcept {
         largest_seen<T> all = seen;
-        if constexpr (doubles) {
-            const SV halved = doubled >> 1;
-            all.lanes = halved > all.lanes ? halved : all.lanes;
-        }
+        if constexpr (doubles) all.merge({.lanes = doubled >> 1, .lone = {}});
         return all.value();
     }
 };

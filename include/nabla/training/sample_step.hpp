@@ -100,38 +100,23 @@ template <class T, class Rule, bool Folds = false> struct update_in_place {
     largest_seen<T> changes{}; // of the vectors' |Δθ|
     T lone_change = 0;         // of the coefficients' written one at a time
     void operator()(T* at, const V& g) noexcept {
-        if constexpr (Folds) {
-            const V old = simd<T>::load(at);
-            replaced(at, old, old - factor() * g);
-        } else {
-            scaled(at, scale * g);
-        }
+        const V old = simd<T>::load(at);
+        replaced(at, old, new_value(old, g));
     }
     void operator()(T* at, T g) noexcept {
-        if constexpr (Folds) {
-            const T old = *at;
-            note(replaced(at, old, old - factor() * g));
-        } else {
-            scaled(at, scale * g);
-        }
+        const T old = *at;
+        note(replaced(at, old, new_value(old, g)));
     }
-    // With Folds (a linear rule, folds_step_factor), θ − (c scale) g: one multiply-add a
-    // coefficient where θ − c (scale g) takes a multiply besides (twelve fewer in each 6 × 2 tile's
-    // epilogue; T's batch step, whose narrow layers go through apply, 413-508 → 378-391 ns in three
-    // ROUNDS=10 scripts/compare_benchmarks.sh runs, S's, M's and W's within the noise). Only where
+    // θ's new value for a coefficient or a vector: rule(θ, scale · g), or with Folds (a linear
+    // rule, folds_step_factor) θ − (c scale) g, one multiply-add a coefficient where θ − c (scale g)
+    // takes a multiply besides (twelve fewer in each 6 × 2 tile's epilogue; T's batch step, whose
+    // narrow layers go through apply, 413-508 → 378-391 ns in three ROUNDS=10
+    // scripts/compare_benchmarks.sh runs, S's, M's and W's within the noise). Folds only where
     // bounds vouch for the step (sgd's fused batch step): the one-sample step's bias is written as
     // its exact check (largest_new_value) computes it, rule(θ, scale δ_i).
-    T factor() const noexcept { return rule.step_factor() * scale; }
-    // The same with scale · g already formed.
-    void scaled(T* at, const V& step) noexcept {
-        const V old = simd<T>::load(at);
-        replaced(at, old, rule(old, step, static_cast<V*>(nullptr)));
-    }
-    void scaled(T* at, T step) noexcept { note(written(at, step)); }
-    // The update of one coefficient; returns its |Δθ|.
-    T written(T* at, T step) noexcept {
-        const T old = *at;
-        return replaced(at, old, rule(old, step, static_cast<T*>(nullptr)));
+    template <class U> U new_value(const U& old, const U& g) const noexcept {
+        if constexpr (Folds) return old - rule.step_factor() * scale * g;
+        else return rule(old, scale * g, static_cast<U*>(nullptr));
     }
     // old at `at` replaced by next, formed by the caller: its |Δθ| noted for a vector (both finite:
     // the step was vouched for), returned for a coefficient, the sign cleared in the vector register
