@@ -557,7 +557,18 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
         if constexpr (!row_unrolled_whole<K / N> || R * K > 64 * N) {
             for (std::size_t block = 0; block < blocks; ++block) {
                 typename S::type sum[N];
-                for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+                const T* rows = a + block * N * K;
+                // A block's rows one after another with AVX-512: since a0e6bf9 changed
+                // row_products' form, g++ unrolled M's 128 × 64 block whole, 16 sums in registers
+                // and rows eight apart interleaved, and its forward pass went 445 → 500 ns (Zen 5;
+                // the loop: 499 → 449 ns, scripts/compare_benchmarks.sh against the parent's
+                // binary). AVX2 and SSE2 keep g++'s choice, measured on their own cores.
+                if constexpr (simd_bytes == 64) {
+#pragma GCC unroll 1
+                    for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(rows + r * K, b, observe);
+                } else {
+                    for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+                }
                 lane_sums<T>::reduce(sum);
                 store(out + block * N, sum[0]);
             }
