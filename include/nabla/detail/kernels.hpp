@@ -557,13 +557,15 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
         if constexpr (!row_unrolled_whole<K / N> || R * K > 64 * N) {
             for (std::size_t block = 0; block < blocks; ++block) {
                 typename S::type sum[N];
-                const T* rows = a + block * N * K;
                 // A block's rows one after another with AVX-512: since a0e6bf9 changed
                 // row_products' form, g++ unrolled M's 128 × 64 block whole, 16 sums in registers
-                // and rows eight apart interleaved, and its forward pass went 445 → 500 ns (Zen 5;
-                // the loop: 499 → 449 ns, scripts/compare_benchmarks.sh against the parent's
-                // binary). AVX2 and SSE2 keep g++'s choice, measured on their own cores.
+                // and rows eight apart interleaved (Zen 5: M's forward pass 449 ns with 2aac959's
+                // binary, 499 ns with a0e6bf9's successors; with this loop 449 ns again,
+                // scripts/compare_benchmarks.sh). AVX2 and SSE2 keep g++'s choice and the address
+                // as they had it, measured on their own cores: written as rows + r K there too,
+                // their code changed (objdump), which this core cannot time.
                 if constexpr (simd_bytes == 64) {
+                    const T* rows = a + block * N * K;
 #pragma GCC unroll 1
                     for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(rows + r * K, b, observe);
                 } else {
