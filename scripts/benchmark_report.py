@@ -240,8 +240,10 @@ if denormal:
 if rules:
     out += ["## Update rules", "",
             "M's training step with each of nabla's rules (`nabla::optimizer<net, rule>`): sgd's step is",
-            "fused with the backward pass; momentum and Adam keep state, so a read-only pass checks the",
-            "step before the writing pass (the all-or-nothing guarantee). Per step, with its time relative to sgd's.", "",
+            "fused with the backward pass; momentum and Adam keep state, and their step is checked before",
+            "the writing pass (the all-or-nothing guarantee): by bounds on |θ|, the state and the gradient",
+            "where those vouch for it, else by a read-only pass that computes every new value. Per step,",
+            "with its time relative to sgd's.", "",
             "| workload | sgd | momentum | adam |", "| --- | ---: | ---: | ---: |"]
     # sgd's step is the comparison's nabla row, the same code.
     for workload, label in (("train_sample", "training step, 1 sample"), ("train_batch32", "training step, minibatch of 32")):

@@ -874,6 +874,88 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
     }
 }
 
+// The check of a momentum or Adam step is skipped where the rule's state_bounds vouch for it (every
+// bound within a quarter of the range, as the optimiser requires): then what the rule computes, over
+// magnitudes from subnormal to the largest, must be finite, its new state within the bounds and
+// its change within twice the bound on |Δθ| (the rounding of θ − Δθ).
+TEMPLATE_TEST_CASE("momentum's and Adam's state bounds hold for what their rules compute", "[training]", float, double) {
+    using T = TestType;
+    using limits = std::numeric_limits<T>;
+    const double quarter = std::ldexp(1.0, limits::max_exponent - 2);
+    const T magnitudes[] = {T(0), limits::denorm_min(), limits::min(), T(1e-3), T(1), T(1e3),
+                            std::ldexp(T(1), limits::max_exponent / 2), std::ldexp(T(1), limits::max_exponent - 4),
+                            std::ldexp(T(1), limits::max_exponent - 2), limits::max()};
+    std::size_t vouched = 0, refused = 0;
+    const auto holds = [&](const auto& rule, std::size_t states) {
+        for (const T theta : magnitudes)
+            for (const T g : magnitudes)
+                for (const T s : magnitudes)
+                    for (const T sign : {T(1), T(-1)}) {
+                        double largest[2] = {double(s), double(s)}, bound[2] = {0, 0};
+                        const double change = rule.state_bounds(double(g), largest, bound);
+                        bool safe = double(g) <= quarter && change <= quarter && double(theta) < quarter;
+                        for (std::size_t k = 0; k < states; ++k) safe = safe && bound[k] <= quarter;
+                        if (!safe) {
+                            ++refused;
+                            continue;
+                        }
+                        ++vouched;
+                        T state[2] = {sign * s, s}; // Adam's v is never negative
+                        const T next = rule(sign * theta, -sign * g, state);
+                        CHECK(std::isfinite(next));
+                        CHECK(std::abs(double(next) - double(sign * theta)) <= 2 * change);
+                        for (std::size_t k = 0; k < states; ++k) {
+                            CHECK(std::isfinite(state[k]));
+                            CHECK(std::abs(double(state[k])) <= bound[k]);
+                        }
+                    }
+    };
+    holds(nabla::momentum::rule<T>(nabla::momentum{.learning_rate = 0.1, .momentum = 0.9}, 1, 1, 1), 1);
+    holds(nabla::momentum::rule<T>(nabla::momentum{.learning_rate = 1e6, .momentum = 1.5}, 1, 1, 1), 1);
+    holds(nabla::adam::rule<T>(nabla::adam{}, 1, 0.9, 0.999), 2); // the first step, where the corrections are largest
+    holds(nabla::adam::rule<T>(nabla::adam{.learning_rate = 10, .beta1 = 0.5, .beta2 = 0.5, .epsilon = 1e-30}, 3, 0.125, 0.125), 2);
+    CHECK(vouched > 500);
+    CHECK(refused > 500);
+    // Where the divisor could be 0 or the moments' formula stops holding, nothing is vouched for.
+    double largest[2] = {1, 1}, bound[2];
+    CHECK(std::isinf(nabla::adam::rule<T>(nabla::adam{.epsilon = 0}, 1, 0.9, 0.999).state_bounds(1, largest, bound)));
+    CHECK(std::isinf(nabla::adam::rule<T>(nabla::adam{.beta2 = 1}, 1, 0.9, 1).state_bounds(1, largest, bound)));
+    CHECK(std::isinf(nabla::adam::rule<T>(nabla::adam{.beta2 = -0.5}, 1, 0.9, -0.5).state_bounds(1, largest, bound)));
+}
+
+// With state, the step is vouched for by bounds or checked exactly: a parameter at the edge of the
+// range must still be caught, and the same step inwards taken. b³_0 = max saturates the softmax;
+// momentum's first step is −η g, Adam's −η sign(g) (to ε), each pushed past max by more than half an ulp.
+TEMPLATE_TEST_CASE("a momentum or Adam step past the largest parameter changes nothing", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
+                                 nabla::dense<4, nabla::softmax>>;
+    net_t start;
+    nabla::initialize(start, nabla::init::xavier_uniform{}, 12);
+    testing::random_source random{13};
+    nabla::vector<T, 5> x;
+    testing::fill(x, random);
+    const nabla::vector<T, 4> y_hat{T(0), T(0), T(1), T(0)};
+    const nabla::cross_entropy loss;
+    start.template b<3>()[0] = std::numeric_limits<T>::max();
+    const T gradient = nabla::gradient(start, loss, x, y_hat).template b<3>()[0];
+    REQUIRE(gradient > T(0)); // δ³_0 = a³_0 − 0: θ − η g moves b³_0 down
+    const T change = std::ldexp(T(1), std::numeric_limits<T>::max_exponent - 20);
+    const auto edge_steps = [&](auto method, T outwards) {
+        net_t net = start;
+        nabla::optimizer<net_t, decltype(method)> opt{method};
+        CHECK_FALSE(opt.step(net, loss, x, y_hat, outwards).applied);
+        CHECK(net == start);
+        CHECK(opt.steps() == 0);
+        const auto inwards = opt.step(net, loss, x, y_hat, -outwards);
+        CHECK(inwards.applied);
+        CHECK(net.template b<3>()[0] < std::numeric_limits<T>::max());
+        CHECK(inwards.largest_change >= double(change) / 2);
+    };
+    SECTION("momentum") { edge_steps(nabla::momentum{.learning_rate = 1, .momentum = 0.9}, -change / gradient); }
+    SECTION("adam") { edge_steps(nabla::adam{.learning_rate = double(change)}, T(-1)); }
+}
+
 // Adam's rule also takes vectors, so its passes run a vector at a time (its square root one
 // sqrtps/sqrtpd) with the coefficients past the last whole vector one at a time; both against the
 // textbook formula computed in double from the same gradients.

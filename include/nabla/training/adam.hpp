@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 #include <type_traits>
 
 #include <nabla/detail/math.hpp>
@@ -39,6 +40,27 @@ struct adam final {
             else root_v = detail::lanes_sqrt(v);
             return theta - step_size * m / (root_v / root_correction2 + epsilon);
         }
+        // Bounds on |Δθ| (returned) and on |m| and |v| after the step (new_state), when
+        // |g| <= largest_gradient and |m|, |v| <= largest_state: what lets the optimiser vouch for a
+        // step without computing it twice. With 0 <= β₂ <= 1 every v the optimiser writes is at
+        // least 0, so with ε > 0 and √(1 − β₂^t) > 0 the divisor √v / √(1 − β₂^t) + ε is at least
+        // ε (or infinite, which makes the quotient 0): |Δθ| <= η' |m| / ε, and the product η' m
+        // must stay finite too. Infinite where nothing is vouched for (and NaN passes through);
+        // the factors cover the roundings of each formula, the added least subnormals those of
+        // subnormal results.
+        constexpr double state_bounds(double largest_gradient, const double* largest_state, double* new_state) const noexcept {
+            constexpr double unbounded = __builtin_inf(), least = std::numeric_limits<T>::denorm_min();
+            if (!(beta2 >= T(0) && beta2 <= T(1) && epsilon > T(0) && root_correction2 > T(0))) return unbounded;
+            const double g = largest_gradient;
+            new_state[0] = (magnitude(beta1) * largest_state[0] + magnitude(T(1) - beta1) * g) * 1.0001 + 2 * least;
+            new_state[1] = (magnitude(beta2) * largest_state[1] + magnitude(T(1) - beta2) * g * g) * 1.0001 + 3 * least;
+            const double product = magnitude(step_size) * new_state[0] * 1.0001 + least;
+            const double quotient = product / double(epsilon) * 1.0001;
+            return (quotient > product ? quotient : product) * 1.0001;
+        }
+
+    private:
+        static constexpr double magnitude(T x) noexcept { return x < T(0) ? -double(x) : double(x); }
     };
 };
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <limits>
 
 namespace nabla {
 
@@ -22,6 +23,19 @@ struct momentum_descent final {
             velocity[0] = mu * velocity[0] + g;
             return theta - eta * velocity[0];
         }
+        // Bounds on |Δθ| (returned) and on |v| after the step (new_state), when |g| <= largest_gradient
+        // and |v| <= largest_state[0]: what lets the optimiser vouch for a step without computing
+        // it twice. The factor covers the roundings of μ v + g and η v, the added least subnormals
+        // those of subnormal results (and NaN passes through).
+        constexpr double state_bounds(double largest_gradient, const double* largest_state, double* new_state) const noexcept {
+            constexpr double least = std::numeric_limits<T>::denorm_min();
+            const double velocity = (magnitude(mu) * largest_state[0] + largest_gradient) * 1.0001 + 2 * least;
+            new_state[0] = velocity;
+            return magnitude(eta) * velocity * 1.0001 + least;
+        }
+
+    private:
+        static constexpr double magnitude(T x) noexcept { return x < T(0) ? -double(x) : double(x); }
     };
 };
 
