@@ -65,6 +65,19 @@ template <class P> bool all_finite(const P& theta) {
     return finite;
 }
 
+
+// The network and sample of the tests that compare a step at a sample with a step by its stored
+// gradient, or push one past the largest parameter: drawn from seed 12, x from `random`.
+template <class T>
+using edge_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
+                              nabla::dense<4, nabla::softmax>>;
+template <class T> edge_t<T> drawn_network_and_sample(testing::random_source& random, nabla::vector<T, 5>& x) {
+    edge_t<T> net;
+    nabla::initialize(net, nabla::init::xavier_uniform{}, 12);
+    testing::fill(x, random);
+    return net;
+}
+
 } // namespace
 
 TEST_CASE("initialize is reproducible and follows each distribution", "[training]") {
@@ -195,13 +208,10 @@ TEST_CASE("one SGD step is θ − η g, exactly where nothing is contracted", "[
 // momentum steps those grow to about 1e-6 in float).
 TEMPLATE_TEST_CASE("a step at a sample equals a step with its stored gradient", "[training]", float, double) {
     using T = TestType;
-    using net_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
-                                 nabla::dense<4, nabla::softmax>>;
-    net_t start;
-    nabla::initialize(start, nabla::init::xavier_uniform{}, 12);
+    using net_t = edge_t<T>;
     testing::random_source random{13};
     nabla::vector<T, 5> x;
-    testing::fill(x, random);
+    const net_t start = drawn_network_and_sample(random, x);
     const nabla::vector<T, 4> y_hat{T(0), T(0), T(1), T(0)};
     nabla::matrix<T, 5, 6> X;
     testing::fill(X, random);
@@ -928,13 +938,10 @@ TEMPLATE_TEST_CASE("momentum's and Adam's state bounds hold for what their rules
 // momentum's first step is −η g, Adam's −η sign(g) (to ε), each pushed past max by more than half an ulp.
 TEMPLATE_TEST_CASE("a momentum or Adam step past the largest parameter changes nothing", "[training]", float, double) {
     using T = TestType;
-    using net_t = nabla::network<T, nabla::input<5>, nabla::dense<19, nabla::tanh>, nabla::dense<33, nabla::relu>,
-                                 nabla::dense<4, nabla::softmax>>;
-    net_t start;
-    nabla::initialize(start, nabla::init::xavier_uniform{}, 12);
+    using net_t = edge_t<T>;
     testing::random_source random{13};
     nabla::vector<T, 5> x;
-    testing::fill(x, random);
+    net_t start = drawn_network_and_sample(random, x);
     const nabla::vector<T, 4> y_hat{T(0), T(0), T(1), T(0)};
     const nabla::cross_entropy loss;
     start.template b<3>()[0] = std::numeric_limits<T>::max();
