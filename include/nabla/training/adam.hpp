@@ -52,15 +52,14 @@ struct adam final {
             constexpr double unbounded = __builtin_inf(), least = std::numeric_limits<T>::denorm_min();
             if (!(beta2 >= T(0) && beta2 <= T(1) && epsilon > T(0) && root_correction2 > T(0))) return unbounded;
             const double g = largest_gradient;
-            new_state[0] = (magnitude(beta1) * largest_state[0] + magnitude(T(1) - beta1) * g) * 1.0001 + 2 * least;
-            new_state[1] = (magnitude(beta2) * largest_state[1] + magnitude(T(1) - beta2) * g * g) * 1.0001 + 3 * least;
-            const double product = magnitude(step_size) * new_state[0] * 1.0001 + least;
+            new_state[0] = (__builtin_fabs(double(beta1)) * largest_state[0] + __builtin_fabs(double(T(1) - beta1)) * g) * 1.0001 +
+                           2 * least;
+            // β₂ and 1 − β₂ are not negative here
+            new_state[1] = (double(beta2) * largest_state[1] + double(T(1) - beta2) * g * g) * 1.0001 + 3 * least;
+            const double product = __builtin_fabs(double(step_size)) * new_state[0] * 1.0001 + least;
             const double quotient = product / double(epsilon) * 1.0001;
             return (quotient > product ? quotient : product) * 1.0001;
         }
-
-    private:
-        static constexpr double magnitude(T x) noexcept { return x < T(0) ? -double(x) : double(x); }
     };
 };
 

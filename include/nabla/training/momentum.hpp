@@ -29,13 +29,10 @@ struct momentum_descent final {
         // those of subnormal results (and NaN passes through).
         constexpr double state_bounds(double largest_gradient, const double* largest_state, double* new_state) const noexcept {
             constexpr double least = std::numeric_limits<T>::denorm_min();
-            const double velocity = (magnitude(mu) * largest_state[0] + largest_gradient) * 1.0001 + 2 * least;
+            const double velocity = (__builtin_fabs(double(mu)) * largest_state[0] + largest_gradient) * 1.0001 + 2 * least;
             new_state[0] = velocity;
-            return magnitude(eta) * velocity * 1.0001 + least;
+            return __builtin_fabs(double(eta)) * velocity * 1.0001 + least;
         }
-
-    private:
-        static constexpr double magnitude(T x) noexcept { return x < T(0) ? -double(x) : double(x); }
     };
 };
 
