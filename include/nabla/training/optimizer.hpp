@@ -117,7 +117,7 @@ template <class T> struct sweep_result {
 // in momentum's writing pass, four (θ, v, a, δ_i) by value (objdump). M's one-sample steps with
 // momentum 5,798 → 4,633 ns, with Adam 14,024 → 13,088 ns (ROUNDS=4 scripts/compare_benchmarks.sh).
 template <class T, std::size_t States, class Gradient, class Rule>
-bool finite_vector_check(const T* t, const Gradient g, std::size_t rows, std::size_t columns, T scale,
+NABLA_RARE_KERNEL bool finite_vector_check(const T* t, const Gradient g, std::size_t rows, std::size_t columns, T scale,
                          const Rule rule, const std::array<T*, States> state) noexcept {
     using S = simd<T>;
     using V = typename S::type;

@@ -402,8 +402,8 @@ bits_of<typename P::value_type> update_layers(P& net, const Tape& tape, const Se
 // exponent_bits<T> if any is infinite or NaN (so is it if δ or a is, or the rule's product
 // overflows). Sized at run time, since the check is rarely run: one copy per rule.
 template <class T, class Rule>
-NABLA_SHARED_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T* delta, const T* a, std::size_t rows,
-                                                 std::size_t columns, T scale, const Rule& rule, T* g, const T* slope) noexcept {
+NABLA_RARE_KERNEL bits_of<T> largest_new_value(const T* W, const T* b, const T* delta, const T* a, std::size_t rows,
+                                               std::size_t columns, T scale, const Rule& rule, T* g, const T* slope) noexcept {
     const auto new_values = [&](auto next) {
         largest_seen<T> largest;
         if (g != nullptr)
