@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 #include <nabla/detail/math.hpp>
@@ -28,12 +29,15 @@ struct he_normal final {};
 
 namespace detail {
 
-// Fills count values from the stream: uniform in [p, q), or normal with mean p and deviation q.
-// One function per T for every layer, so that a network's shapes do not each compile their own loop.
-template <class T>
-constexpr void draw_values(T* first, std::size_t count, random_stream& random, bool normal, double p, double q) noexcept {
-    for (std::size_t k = 0; k < count; ++k)
-        first[k] = normal ? static_cast<T>(p + q * random.normal()) : static_cast<T>(random.uniform(p, q));
+// Fills count values from the stream: uniform in [p, q), or Normal with mean p and deviation q.
+// One function per T and distribution for every layer, so that a network's shapes do not each
+// compile their own loop, and a uniform draw does not compile the normal one's logarithm and root.
+template <class T, bool Normal>
+constexpr void draw_values(T* first, std::size_t count, random_stream& random, double p, double q) noexcept {
+    for (std::size_t k = 0; k < count; ++k) {
+        if constexpr (Normal) first[k] = static_cast<T>(p + q * random.normal());
+        else first[k] = static_cast<T>(random.uniform(p, q));
+    }
 }
 
 } // namespace detail
@@ -49,21 +53,21 @@ template <class P, class Init> constexpr void initialize(P& net, Init init, std:
              auto& W = net.template W<l + 1>();
              auto& b = net.template b<l + 1>();
              const std::size_t fan_in = P::sizes[l], fan_out = P::sizes[l + 1];
-             const auto draw = [&](auto& values, bool normal, double p, double q) {
-                 detail::draw_values<T>(values.data(), values.size(), random, normal, p, q);
+             const auto draw = [&]<bool normal>(auto& values, std::bool_constant<normal>, double p, double q) {
+                 detail::draw_values<T, normal>(values.data(), values.size(), random, p, q);
              };
              if constexpr (std::is_same_v<Init, init::uniform>) {
-                 draw(W, false, init.lo, init.hi);
-                 draw(b, false, init.lo, init.hi);
+                 draw(W, std::false_type{}, init.lo, init.hi);
+                 draw(b, std::false_type{}, init.lo, init.hi);
              } else if constexpr (std::is_same_v<Init, init::normal>) {
-                 draw(W, true, init.mean, init.stddev);
-                 draw(b, true, init.mean, init.stddev);
+                 draw(W, std::true_type{}, init.mean, init.stddev);
+                 draw(b, std::true_type{}, init.mean, init.stddev);
              } else if constexpr (std::is_same_v<Init, init::xavier_uniform>) {
                  const double a = detail::constexpr_sqrt(6.0 / static_cast<double>(fan_in + fan_out));
-                 draw(W, false, -a, a);
+                 draw(W, std::false_type{}, -a, a);
                  for (auto& v : b) v = T(0);
              } else if constexpr (std::is_same_v<Init, init::he_normal>) {
-                 draw(W, true, 0, detail::constexpr_sqrt(2.0 / static_cast<double>(fan_in)));
+                 draw(W, std::true_type{}, 0, detail::constexpr_sqrt(2.0 / static_cast<double>(fan_in)));
                  for (auto& v : b) v = T(0);
              } else {
                  static_assert(sizeof(Init) == 0, "initialize(net, init, seed): init must be one of nabla::init::uniform, "
