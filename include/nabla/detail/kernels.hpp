@@ -43,7 +43,7 @@ inline constexpr bool signed_magnitudes = false;
 #endif
 // A shared kernel that runs only where bounds could not vouch for a step (the exact checks):
 // compiled for size, as g++ compiles a cold function, and kept out of the hot code's lines. M's
-// training unit 6.960 -> 6.847 G cc1plus instructions (scripts/cc1plus_instructions.sh).
+// training unit 6.960 -> 6.848 G cc1plus instructions (scripts/cc1plus_instructions.sh).
 
 // The sizes of a product out = A B (A R × K, B K × C) as a tile kernel sees them: fixed at compile
 // time for a small product, whose short loops pay for fixed bounds and unrolling; for a larger one
