@@ -118,7 +118,7 @@ template <class T> struct sweep_result {
 // momentum 5,798 → 4,633 ns, with Adam 14,024 → 13,088 ns (ROUNDS=4 scripts/compare_benchmarks.sh).
 template <class T, std::size_t States, class Gradient, class Rule>
 NABLA_RARE_KERNEL bool finite_vector_check(const T* t, const Gradient g, std::size_t rows, std::size_t columns, T scale,
-                         const Rule rule, const std::array<T*, States> state) noexcept {
+                                           const Rule rule, const std::array<T*, States> state) noexcept {
     using S = simd<T>;
     using V = typename S::type;
     constexpr std::size_t lanes = S::lanes;
