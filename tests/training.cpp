@@ -65,7 +65,6 @@ template <class P> bool all_finite(const P& theta) {
     return finite;
 }
 
-
 // The network and sample of the tests that compare a step at a sample with a step by its stored
 // gradient, or push one past the largest parameter: drawn from seed 12, x from `random`.
 template <class T>
@@ -884,7 +883,8 @@ TEST_CASE("momentum and Adam follow their formulas over three steps", "[training
     }
 }
 
-// The check of a momentum or Adam step is skipped where the rule's state_bounds vouch for it (every
+// The check of a momentum or Adam step is skipped where the rule's state_bounds vouch for it
+// (detail::tensor_step_is_safe, here with scale 1) (every
 // bound within a quarter of the range, as the optimiser requires): then what the rule computes, over
 // magnitudes from subnormal to the largest, must be finite, its new state within the bounds and
 // its change within twice the bound on |Δθ| (the rounding of θ − Δθ).
@@ -903,26 +903,26 @@ TEMPLATE_TEST_CASE("momentum's and Adam's state bounds hold for what their rules
                 for (const T s : magnitudes)
                     for (const T sign : {T(1), T(-1)})
                         for (const T state_sign : {T(1), T(-1)}) {
-                        // What the optimiser asks (one coefficient of θ, of g and of each state).
-                        const T theta_value = sign * theta, g_value = -sign * g;
-                        T state[2] = {state_sign * s, s}; // Adam's v is never negative
-                        std::array<T*, states> pointers;
-                        for (std::size_t k = 0; k < states; ++k) pointers[k] = &state[k];
-                        if (!nabla::detail::state_step_is_safe(&theta_value, 1, double(g), rule, pointers)) {
-                            ++refused;
-                            continue;
+                            // What the optimiser asks (one coefficient of θ, of g and of each state).
+                            const T theta_value = sign * theta, g_value = -sign * g;
+                            T state[2] = {state_sign * s, s}; // Adam's v is never negative
+                            std::array<T*, states> pointers;
+                            for (std::size_t k = 0; k < states; ++k) pointers[k] = &state[k];
+                            if (!nabla::detail::tensor_step_is_safe(&theta_value, 1, T(1), double(g), rule, pointers)) {
+                                ++refused;
+                                continue;
+                            }
+                            ++vouched;
+                            double largest[2] = {double(s), double(s)}, bound[2] = {0, 0};
+                            const double change = rule.state_bounds(double(g) * 1.0001, largest, bound);
+                            const T next = rule(theta_value, g_value, state);
+                            CHECK(std::isfinite(next));
+                            CHECK(std::abs(double(next) - double(theta_value)) <= 2 * change);
+                            for (std::size_t k = 0; k < states; ++k) {
+                                CHECK(std::isfinite(state[k]));
+                                CHECK(std::abs(double(state[k])) <= bound[k]);
+                            }
                         }
-                        ++vouched;
-                        double largest[2] = {double(s), double(s)}, bound[2] = {0, 0};
-                        const double change = rule.state_bounds(double(g) * 1.0001, largest, bound);
-                        const T next = rule(theta_value, g_value, state);
-                        CHECK(std::isfinite(next));
-                        CHECK(std::abs(double(next) - double(theta_value)) <= 2 * change);
-                        for (std::size_t k = 0; k < states; ++k) {
-                            CHECK(std::isfinite(state[k]));
-                            CHECK(std::abs(double(state[k])) <= bound[k]);
-                        }
-                    }
     };
     holds(nabla::momentum::rule<T>(nabla::momentum{.learning_rate = 0.1, .momentum = 0.9}, 1, 1, 1), one_state{});
     holds(nabla::momentum::rule<T>(nabla::momentum{.learning_rate = 1e6, .momentum = 1.5}, 1, 1, 1), one_state{});
@@ -968,6 +968,60 @@ TEMPLATE_TEST_CASE("a momentum or Adam step past the largest parameter changes n
     };
     SECTION("momentum") { edge_steps(nabla::momentum{.learning_rate = 1, .momentum = 0.9}, -change / gradient); }
     SECTION("adam") { edge_steps(nabla::adam{.learning_rate = double(change)}, T(-1)); }
+}
+
+// A gradient that overflows T before scaling (δ_i a_j, a batch's Σ δ a) or after it (scale · δ_i),
+// though the change it stands for is small: every path, per sample, on a batch and at a stored
+// gradient, with each rule, must refuse the step or take it with finite values only. The bounds
+// had vouched for the change alone, and sgd's one-sample, batch and stored-gradient steps wrote
+// infinities in float.
+TEMPLATE_TEST_CASE("a step whose gradient overflows before or after scaling leaves nothing infinite", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<2>, nabla::dense<1, nabla::identity>>;
+    net_t start;
+    nabla::initialize(start, nabla::init::uniform{-1, 1}, 1);
+    const T quarter = std::numeric_limits<T>::max() / 4; // ŷ = −quarter: δ = 2 (y − ŷ), about max / 2
+    const T small = std::ldexp(T(1), -40);
+    const nabla::squared_error loss;
+    std::size_t refused = 0;
+    const auto guarded = [&](auto method, const auto& step) {
+        net_t net = start;
+        nabla::optimizer<net_t, decltype(method)> opt{method};
+        const auto result = step(opt, net);
+        CHECK(all_finite(net));
+        if (result.applied) {
+            CHECK(opt.steps() == 1);
+        } else {
+            ++refused;
+            CHECK(net == start);
+            CHECK(opt.steps() == 0);
+        }
+    };
+    const auto every_path = [&](auto method, T x_value, T scale) {
+        const nabla::vector<T, 2> x{x_value, x_value};
+        const nabla::vector<T, 1> y_hat{-quarter};
+        nabla::matrix<T, 2, 2> X;
+        nabla::matrix<T, 1, 2> Y_hat;
+        for (std::size_t j = 0; j < 2; ++j) {
+            X(0, j) = X(1, j) = x_value;
+            Y_hat(0, j) = -quarter;
+        }
+        guarded(method, [&](auto& opt, net_t& net) { return opt.step(net, loss, x, y_hat, scale); });
+        guarded(method, [&](auto& opt, net_t& net) { return opt.step(net, loss, X, Y_hat, scale); });
+        // A stored gradient holds finite values only: here scale · g alone can overflow.
+        typename net_t::parameters_type grad{};
+        grad.template W<1>()(0, 0) = T(2) * quarter;
+        grad.template b<1>()[0] = T(2) * quarter;
+        guarded(method, [&](auto& opt, net_t& net) { return opt.step(net, grad, scale); });
+    };
+    const auto every_rule = [&](T x_value, T scale, double learning_rate) {
+        every_path(nabla::sgd{.learning_rate = learning_rate}, x_value, scale);
+        every_path(nabla::momentum{.learning_rate = learning_rate, .momentum = 0.9}, x_value, scale);
+        every_path(nabla::adam{.learning_rate = learning_rate}, x_value, scale);
+    };
+    SECTION("δ a overflows, scale makes the change small") { every_rule(T(16), small, 1); }
+    SECTION("scale · δ overflows, η makes the change small") { every_rule(T(1) / 1024, T(16), double(small)); }
+    CHECK(refused > 0);
 }
 
 // Adam's rule also takes vectors, so its passes run a vector at a time (its square root one

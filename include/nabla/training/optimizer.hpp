@@ -182,22 +182,27 @@ bits_of<T> vector_write(T* t, const Gradient g, std::size_t rows, std::size_t co
     return largest.value_bits();
 }
 
-// Whether a state_bounded_rule's bounds vouch for a tensor's step (count values of θ and of each
-// state, gradients of magnitude up to largest_gradient): with every bound and |θ| below a quarter
-// of the range, every new value is finite. Reading θ and the state for their maxima costs less
-// than computing the step (Adam's two divisions and a square root a coefficient). NaN anywhere
-// fails every comparison.
+// Whether bounds vouch for a tensor's step (count values of θ and of each state, gradients of
+// magnitude up to largest_gradient before scaling): with every bound and |θ| below a quarter of
+// the range, every new value is finite. A rule with state bounds its change and new state by
+// state_bounds, one without (sgd) its change by change_bound. Reading θ and the state for their
+// maxima costs less than computing the step (Adam's two divisions and a square root a
+// coefficient). NaN anywhere fails every comparison.
 template <class T, std::size_t States, class Rule>
-NABLA_SHARED_KERNEL bool state_step_is_safe(const T* t, std::size_t count, double largest_gradient, const Rule& rule,
-                                            const std::array<T*, States>& state) noexcept {
+NABLA_SHARED_KERNEL bool tensor_step_is_safe(const T* t, std::size_t count, T scale, double largest_gradient,
+                                             const Rule& rule, const std::array<T*, States>& state) noexcept {
     constexpr double safe = quarter_range<T>;
-    double largest_state[States + 1]{}, new_state[States + 1]{};
-    for (std::size_t k = 0; k < States; ++k) largest_state[k] = double(largest_magnitude(state[k], count));
-    const double gradient = largest_gradient * 1.0001; // the rounding of scale · g
-    bool safe_step = gradient <= safe && rule.state_bounds(gradient, largest_state, new_state) <= safe &&
-                     double(largest_magnitude(t, count)) < safe;
-    for (std::size_t k = 0; k < States; ++k) safe_step = safe_step && new_state[k] <= safe;
-    return safe_step;
+    bool safe_step;
+    if constexpr (state_bounded_rule<Rule>) {
+        double largest_state[States + 1]{}, new_state[States + 1]{};
+        for (std::size_t k = 0; k < States; ++k) largest_state[k] = double(largest_magnitude(state[k], count));
+        const double gradient = __builtin_fabs(double(scale)) * largest_gradient * 1.0001; // the rounding of scale · g
+        safe_step = gradient_is_safe(scale, largest_gradient) && rule.state_bounds(gradient, largest_state, new_state) <= safe;
+        for (std::size_t k = 0; k < States; ++k) safe_step = safe_step && new_state[k] <= safe;
+    } else {
+        safe_step = change_is_safe<T>(rule, scale, largest_gradient);
+    }
+    return safe_step && double(largest_magnitude(t, count)) < safe;
 }
 
 // One tensor's pass of optimizer::sweep (rows × columns of θ, its gradient and the method's
@@ -212,25 +217,16 @@ NABLA_SHARED_KERNEL constexpr sweep_result<T> sweep_tensor(T* t, const Gradient&
     using bits = bits_of<T>;
     constexpr bits exponent = exponent_bits<T>;
     sweep_result<T> result;
-    // For a rule whose change is bounded by the gradient (sgd), a bound from the largest gradient
-    // and the largest |θ| vouches for the step without computing it: no |θ| or |Δθ| above a
-    // quarter of the range means no sum past it. For one sample the bound comes from δ and a
-    // alone, so the check reads W once instead of forming δ aᵀ twice.
-    if constexpr (!Write && bounded_rule<Rule>) {
+    // Bounds from the largest gradient, |θ| and the state vouch for the step without computing it
+    // (tensor_step_is_safe): for sgd no |θ| or |Δθ| above a quarter of the range means no sum
+    // past it, and for one sample the bound comes from δ and a alone, so that the check reads W
+    // once instead of forming δ aᵀ twice; momentum's and Adam's bounds took M's one-sample Adam
+    // step 12.9 → 8.3 µs, its momentum step 4.7 → 3.8 µs (compare_benchmarks.sh). Here rather than
+    // in optimizer::sweep, whose six calls a network had cost g++ more (7.06 against 6.97 G cc1plus
+    // instructions for M's training unit at b6bacf8, a variant not kept).
+    if constexpr (!Write && (bounded_rule<Rule> || state_bounded_rule<Rule>)) {
         if !consteval {
-            if (change_is_safe<T>(rule, scale, g.largest(rows, columns)) &&
-                double(largest_magnitude(t, rows * columns)) < quarter_range<T>)
-                return result;
-        }
-    }
-    // A rule with state (momentum, Adam) vouches by its own bounds (state_step_is_safe): M's
-    // one-sample Adam step 12.9 → 8.3 µs, its momentum step 4.7 → 3.8 µs (compare_benchmarks.sh).
-    // Here rather than in optimizer::sweep, whose six calls a network cost g++ more (7.06 against
-    // 6.97 G cc1plus instructions for M's training unit).
-    if constexpr (!Write && state_bounded_rule<Rule>) {
-        if !consteval {
-            if (state_step_is_safe(t, rows * columns, __builtin_fabs(double(scale)) * g.largest(rows, columns), rule, state))
-                return result;
+            if (tensor_step_is_safe(t, rows * columns, scale, g.largest(rows, columns), rule, state)) return result;
         }
     }
     if constexpr (Gradient::contiguous) {

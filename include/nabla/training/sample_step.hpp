@@ -81,12 +81,22 @@ template <class T> inline constexpr double quarter_range = [] {
     return r;
 }();
 
+// Whether a gradient of magnitude up to largest_gradient stays below a quarter of T's range both
+// as it is and scaled: the passes form g (δ_i a_j, a batch's Σ δ a) in T before scaling it or
+// scale · δ_i before multiplying by a_j, and an infinite intermediate makes the new value infinite
+// however small the change it stands for (g = 2e39 times scale = 1e-10 in float).
+template <class T> bool gradient_is_safe(T scale, double largest_gradient) noexcept {
+    const double scale_magnitude = __builtin_fabs(double(scale));
+    return (scale_magnitude > 1 ? scale_magnitude : 1) * largest_gradient * 1.0001 <= quarter_range<T>;
+}
+
 // Whether a bounded rule's change for a gradient of magnitude up to largest_gradient, scaled,
-// stays below a quarter of T's range (so that θ + Δθ cannot overflow when |θ| is below it too).
-// 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g), or of η scale and its product.
+// stays below a quarter of T's range (so that θ + Δθ cannot overflow when |θ| is below it too),
+// and the gradient with it. 1.0001 covers the roundings of δ_i a_j, scale · g and η · (scale · g),
+// or of η scale and its product.
 template <class T, class Rule> bool change_is_safe(const Rule& rule, T scale, double largest_gradient) noexcept {
-    const double scale_magnitude = scale < T(0) ? -double(scale) : double(scale);
-    return rule.change_bound(scale_magnitude * largest_gradient) * 1.0001 <= quarter_range<T>;
+    return gradient_is_safe(scale, largest_gradient) &&
+           rule.change_bound(__builtin_fabs(double(scale)) * largest_gradient) * 1.0001 <= quarter_range<T>;
 }
 
 // θ ← rule(θ, scale · g) at a coefficient or a vector of them, with the largest |Δθ| kept: the
