@@ -974,7 +974,9 @@ TEMPLATE_TEST_CASE("a momentum or Adam step past the largest parameter changes n
 // though the change it stands for is small: every path, per sample, on a batch and at a stored
 // gradient, with each rule, must refuse the step or take it with finite values only. The bounds
 // had vouched for the change alone, and sgd's one-sample, batch and stored-gradient steps wrote
-// infinities in float.
+// infinities in float. In double the bounds are formed in T's own type, so an intermediate that
+// overflows overflows its bound too and the step was refused before the fix as well: the double
+// case guards that, it did not fail.
 TEMPLATE_TEST_CASE("a step whose gradient overflows before or after scaling leaves nothing infinite", "[training]", float, double) {
     using T = TestType;
     using net_t = nabla::network<T, nabla::input<2>, nabla::dense<1, nabla::identity>>;
