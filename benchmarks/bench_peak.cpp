@@ -4,8 +4,10 @@
 // to a network's parameters, which a row bound by that traffic approaches (and, within this
 // machine's noise, can come out below: it is a measurement, not a bound).
 #include <cstddef>
+#include <optional>
 #include <vector>
 
+#include "pages.hpp"
 #include "report.hpp"
 
 namespace {
@@ -76,16 +78,22 @@ template <std::size_t streams, class F> void visit(std::size_t begin, std::size_
     }
 }
 
-template <class Net, bool Train, std::size_t streams> void memory_floor(benchmark::State& state) {
+// OnHugePage: the parameters on one 2 MiB huge page (pages.hpp) rather than the heap's 4 KiB pages,
+// for the "pages/" rows beside them (bench_pages.cpp).
+template <class Net, bool Train, std::size_t streams, bool OnHugePage = false> void memory_floor(benchmark::State& state) {
     const std::vector<std::size_t> starts = layer_starts<Net>();
-    std::vector<lanes> parameters(starts.back());
-    for (std::size_t v = 0; v < parameters.size(); ++v)
-        for (std::size_t k = 0; k < width; ++k) parameters[v][k] = static_cast<float>((v + k) % 7) * 1e-3f;
+    const std::size_t count = starts.back();
+    std::vector<lanes> on_small_pages;
+    std::optional<bench::huge_page> huge;
+    if (OnHugePage && count * sizeof(lanes) <= bench::huge_page::size) huge.emplace();
+    if (!huge || !huge->data()) on_small_pages.resize(count);
+    lanes* const p = huge && huge->data() ? static_cast<lanes*>(huge->data()) : on_small_pages.data();
+    for (std::size_t v = 0; v < count; ++v)
+        for (std::size_t k = 0; k < width; ++k) p[v][k] = static_cast<float>((v + k) % 7) * 1e-3f;
     lanes scale = lanes{} + 1.f, shift = lanes{};
-    lanes* const p = parameters.data();
     bench::measure(state, Train ? bench::train_flops<Net>() : bench::forward_flops<Net>(), 1, [&] {
         lanes sum[4]{};
-        visit<streams>(0, parameters.size(), [&](std::size_t v, std::size_t c) { sum[c] += p[v]; });
+        visit<streams>(0, count, [&](std::size_t v, std::size_t c) { sum[c] += p[v]; });
         for (std::size_t c = 0; c < 4; ++c) benchmark::DoNotOptimize(sum[c]);
         if constexpr (Train) {
             benchmark::DoNotOptimize(scale);
@@ -95,6 +103,7 @@ template <class Net, bool Train, std::size_t streams> void memory_floor(benchmar
             benchmark::ClobberMemory();
         }
     });
+    if constexpr (OnHugePage) state.counters["huge_page"] = huge && huge->data() && bench::on_huge_page(p) ? 1 : 0;
 }
 
 } // namespace
@@ -109,3 +118,12 @@ BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 1)->Name("floor/W/forward/one_
 BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 2)->Name("floor/W/forward/two_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 1)->Name("floor/W/train_sample/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 2)->Name("floor/W/train_sample/two_streams");
+// The same loops with the parameters on one huge page, for the "pages/" rows.
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 1, true)->Name("floor_huge_page/M/forward/one_stream");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 2, true)->Name("floor_huge_page/M/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 1, true)->Name("floor_huge_page/M/train_sample/one_stream");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 2, true)->Name("floor_huge_page/M/train_sample/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 1, true)->Name("floor_huge_page/W/forward/one_stream");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 2, true)->Name("floor_huge_page/W/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 1, true)->Name("floor_huge_page/W/train_sample/one_stream");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 2, true)->Name("floor_huge_page/W/train_sample/two_streams");

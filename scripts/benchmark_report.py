@@ -36,6 +36,7 @@ def comparison_row(b, workload):
 
 
 rows, peak, denormal, placement, rules, batches, floors, chained = {}, None, {}, {}, {}, {}, {}, {}
+pages, floors_on_huge_page = {}, {}
 sigmoid_links = {}
 # The fastest repetition of each comparison row and of the peak, beside the medians: load from a
 # neighbour only ever slows a repetition down, so the fastest is the least disturbed (as the
@@ -61,13 +62,19 @@ for b in data["benchmarks"]:
     if name.startswith("peak/"):
         peak = gflops(b)
         continue
-    if name.startswith("floor/"):
+    if name.startswith(("floor/", "floor_huge_page/")):
         # Its FLOPs are the row's, so its GFLOP/s is the most the row could reach; of a row's
         # loops (one stream, two), the faster is its floor.
-        _, network, workload = name.split("/")[:3]
+        kind, network, workload = name.split("/")[:3]
+        into = floors if kind == "floor" else floors_on_huge_page
         time = nanoseconds(b)
-        if (network, workload) not in floors or time < floors[(network, workload)][0]:
-            floors[(network, workload)] = (time, gflops(b))
+        if (network, workload) not in into or time < into[(network, workload)][0]:
+            into[(network, workload)] = (time, gflops(b), b.get("huge_page"))
+        continue
+    if name.startswith("pages/"):
+        row, where = name.split("/")[1:3]
+        network, workload = row.split("_", 1)
+        pages[(network, workload, where)] = (nanoseconds(b), gflops(b), b.get("huge_page"))
         continue
     if name.startswith("denormal/"):
         denormal[name.split("/")[2]] = nanoseconds(b)
@@ -199,7 +206,7 @@ if floors:
             "they do, so a row at the traffic's limit can come out below it.", "",
             "| row | floor | nabla | nabla / floor | % of peak at the floor | speed-up over FANN at the floor |",
             "| --- | ---: | ---: | ---: | ---: | ---: |"]
-    for (network, workload), (floor, _) in sorted(floors.items()):
+    for (network, workload), (floor, *_) in sorted(floors.items()):
         mine = rows.get((network, workload, "nabla"))
         best_share, best_ratio = share_at_floor(network, workload), speedup_at_floor(network, workload, "fann")
         out.append(f"| {network} {WORKLOADS[workload][0]} | {floor:,.0f} ns | " + (f"{mine[0]:,.0f} ns | {mine[0] / floor:.2f}×" if mine else "— | —")
@@ -280,6 +287,30 @@ if placement:
         if key in placement:
             relative = f"{placement[key] / aligned:.2f}×" if aligned else "—"
             out.append(f"| {label} | {placement[key]:,.0f} ns | {relative} |")
+    out.append("")
+if pages:
+    out += ["## Where the weights live", "",
+            "M's and W's one-sample rows with nabla's network on 4 KiB pages (a static object, as in the",
+            "comparison) and on one 2 MiB transparent huge page (`mmap`, `madvise(MADV_HUGEPAGE)`, the network",
+            "placed there: `pages/…` in `benchmarks/bench_pages.cpp`), and the memory floor's loops on each",
+            "(`floor/…`, `floor_huge_page/…`). On 4 KiB pages the kernel picks each page's physical address",
+            "at every run, and with it the L2 sets that W's 797 KiB fall into; one huge page is contiguous and",
+            "takes one TLB entry. Whether the kernel granted the huge page (THP `always` or `madvise`, and a",
+            "free page) is read from `/proc/self/smaps`, not assumed.", "",
+            "| row | 4 KiB pages | huge page | speed-up on the huge page | % of peak on the huge page | floor, 4 KiB | floor, huge page | huge page granted |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for network in NETWORKS:
+        for workload in ("forward", "train_sample"):
+            small, huge = pages.get((network, workload, "4_KiB_pages")), pages.get((network, workload, "huge_page"))
+            if not small or not huge:
+                continue
+            floor_small, floor_huge = floors.get((network, workload)), floors_on_huge_page.get((network, workload))
+            granted = [flag for flag in (huge[2], floor_huge[2] if floor_huge else None) if flag is not None]
+            out.append(f"| {network} {WORKLOADS[workload][0]} | {small[0]:,.0f} ns | {huge[0]:,.0f} ns | {small[0] / huge[0]:.2f}× | "
+                       + (f"{100 * huge[1] / peak:.1f} %" if peak else "—")
+                       + " | " + (f"{floor_small[0]:,.0f} ns" if floor_small else "—")
+                       + " | " + (f"{floor_huge[0]:,.0f} ns" if floor_huge else "—")
+                       + " | " + ("—" if not granted else "yes" if all(granted) else "no") + " |")
     out.append("")
 if compile_cost:
     columns = [("g++", "nabla, g++"), ("clang++", "nabla, clang++"), ("g++ -march=native", "nabla, g++ -march=native"),
