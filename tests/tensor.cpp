@@ -303,6 +303,41 @@ TEMPLATE_TEST_CASE("the one-sample product sees every coefficient of A", "[tenso
     check_observed_maximum<TestType, 10, 64>();
     check_observed_maximum<TestType, 3, 40>();
     check_observed_maximum<TestType, 1, 20>();
+    check_observed_maximum<TestType, 32, 256>(); // rows of 16 vectors or more: combined as summed
+}
+
+// The one-sample product's rows of 16 vectors or more (AVX-512) are combined as they are summed
+// (lane_sums::combined_rows) rather than kept and reduced together: the same additions, so the
+// same sums bit for bit, at any vector width whose reduce rounds pair neighbours (all but AVX2's).
+TEMPLATE_TEST_CASE("rows combined as they are summed give reduce's sums bit for bit", "[tensor]", float, double) {
+    using T = TestType;
+    using sums = nabla::detail::lane_sums<T>;
+    using S = nabla::detail::simd<T>;
+    constexpr std::size_t N = S::lanes;
+    testing::random_source random{41};
+    for (int trial = 0; trial < 100; ++trial) {
+        alignas(64) T values[N * N];
+        // Magnitudes across many binades, so that a different order of additions would round differently.
+        for (auto& v : values) v = static_cast<T>(random.uniform(-1, 1) * std::ldexp(1.0, static_cast<int>(random.uniform(-20, 20))));
+        typename S::type rows[N];
+        for (std::size_t r = 0; r < N; ++r) rows[r] = S::load(values + r * N);
+        const auto row = [&](std::size_t r) { return rows[r]; };
+        const typename S::type combined = sums::template combined_rows<N>(0, row);
+        typename S::type reduced[N];
+        for (std::size_t r = 0; r < N; ++r) reduced[r] = rows[r];
+        sums::reduce(reduced);
+        std::size_t differ = 0;
+        for (std::size_t r = 0; r < N; ++r) {
+            if constexpr (nabla::detail::simd_bytes != 32) differ += std::memcmp(&combined[r], &reduced[0][r], sizeof(T)) != 0;
+            double exact = 0, magnitude = 0; // and each the row's sum, within N roundings
+            for (std::size_t k = 0; k < N; ++k) {
+                exact += static_cast<double>(values[r * N + k]);
+                magnitude += std::abs(static_cast<double>(values[r * N + k]));
+            }
+            CHECK(std::abs(static_cast<double>(combined[r]) - exact) <= N * std::numeric_limits<T>::epsilon() * magnitude);
+        }
+        CHECK(differ == 0);
+    }
 }
 
 // largest_seen::not_nan (vrangeps where AVX-512DQ has it, the bits' maximum elsewhere) keeps

@@ -119,6 +119,21 @@ template <class T> struct lane_sums {
     template <std::size_t w, std::size_t... i> static V combine(const V& x, const V& y, std::index_sequence<i...>) noexcept {
         return __builtin_shufflevector(x, y, source(i, w, false)...) + __builtin_shufflevector(x, y, source(i, w, true)...);
     }
+    // The vectors of `count` consecutive rows (a power of two up to N), each from row(r), combined
+    // by the rounds reduce takes for them, as soon as both halves are summed: the same additions in
+    // the same order, with at most one partial sum of each round alive, where reduce wants every
+    // row's vector at once (in memory, past the registers).
+    template <std::size_t count, class Row> static V combined_rows(std::size_t first, Row& row) noexcept {
+        if constexpr (count == 1) {
+            return row(first);
+        } else {
+            // The halves in the order they lie in memory (as arguments, g++ took the second first,
+            // and a block's rows from the last to the first).
+            const V lower = combined_rows<count / 2>(first, row);
+            const V upper = combined_rows<count / 2>(first + count / 2, row);
+            return combine<2 * N / count>(lower, upper, std::make_index_sequence<N>{});
+        }
+    }
     // v[0..N) in place: afterwards v[0] holds the N sums, in order.
     template <std::size_t w = N> static void reduce(V* v) noexcept {
         if constexpr (w == N && simd_bytes == 32) {
@@ -561,23 +576,43 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
     } else {
         if constexpr (!row_unrolled_whole<K / N> || R * K > 64 * N) {
             for (std::size_t block = 0; block < blocks; ++block) {
-                typename S::type sum[N];
-                // A block's rows one after another with AVX-512: since a0e6bf9 changed
-                // row_products' form, g++ unrolled M's 128 × 64 block whole, 16 sums in registers
-                // and rows eight apart interleaved (Zen 5: M's forward pass 449 ns with 2aac959's
-                // binary, 499 ns with a0e6bf9's successors; with this loop 449 ns again,
-                // scripts/compare_benchmarks.sh). AVX2 and SSE2 keep g++'s choice and the address
-                // as they had it, measured on their own cores: written as rows + r K there too,
-                // their code changed (objdump), which this core cannot time.
-                if constexpr (simd_bytes == 64) {
+                if constexpr (simd_bytes == 64 && K / N >= 16) {
+                    // Rows of 16 vectors or more (W's 256), which take half of AVX-512's registers
+                    // for b: a block's rows one after another, each pair combined as soon as both
+                    // are summed (combined_rows), so that no row's vector goes through memory.
+                    // Summed into the array below, each row's vector went to the stack and back
+                    // (b and 16 sums are more than the 32 registers), and a load of A that shares
+                    // such a store's address bits below 4 KiB waits for it, so the time could
+                    // depend on where the stack falls against A, which moves with every process:
+                    // a throwaway program moving the stack by alloca timed W's forward pass at 4.0
+                    // µs for offsets of 0-1 KiB and 4.4 µs for 2-4 KiB in one run, 4.0-4.15 µs at
+                    // every offset in another, where the combined rows took 3.84-3.98 µs. In
+                    // scripts/compare_benchmarks.sh runs against the parent's binary, W's forward
+                    // pass 5,288 → 4,485 and 5,032 → 4,817 ns, W's step within noise (11,442 →
+                    // 11,780 and 11,787 → 12,020 ns; on loaded machines). M's shorter rows keep
+                    // the array: combined, its forward pass ran 449 → 492 ns.
                     const T* rows = a + block * N * K;
-#pragma GCC unroll 1
-                    for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(rows + r * K, b, observe);
+                    const auto row = [&](std::size_t r) { return row_products<T, K>(rows + r * K, b, observe); };
+                    store(out + block * N, lane_sums<T>::template combined_rows<N>(0, row));
                 } else {
-                    for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+                    typename S::type sum[N];
+                    // A block's rows one after another with AVX-512: since a0e6bf9 changed
+                    // row_products' form, g++ unrolled M's 128 × 64 block whole, 16 sums in registers
+                    // and rows eight apart interleaved (Zen 5: M's forward pass 449 ns with 2aac959's
+                    // binary, 499 ns with a0e6bf9's successors; with this loop 449 ns again,
+                    // scripts/compare_benchmarks.sh). AVX2 and SSE2 keep g++'s choice and the address
+                    // as they had it, measured on their own cores: written as rows + r K there too,
+                    // their code changed (objdump), which this core cannot time.
+                    if constexpr (simd_bytes == 64) {
+                        const T* rows = a + block * N * K;
+#pragma GCC unroll 1
+                        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(rows + r * K, b, observe);
+                    } else {
+                        for (std::size_t r = 0; r < N; ++r) sum[r] = row_products<T, K>(a + (block * N + r) * K, b, observe);
+                    }
+                    lane_sums<T>::reduce(sum);
+                    store(out + block * N, sum[0]);
                 }
-                lane_sums<T>::reduce(sum);
-                store(out + block * N, sum[0]);
             }
         } else {
             // Up to 64 vectors with rows unrolled whole (along_row), g++ unrolls the blocks too,
