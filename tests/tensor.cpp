@@ -326,15 +326,18 @@ TEMPLATE_TEST_CASE("rows combined as they are summed give reduce's sums bit for 
         typename S::type reduced[N];
         for (std::size_t r = 0; r < N; ++r) reduced[r] = rows[r];
         sums::reduce(reduced);
+        T got[N], expected[N];
+        std::memcpy(got, &combined, sizeof got);
+        std::memcpy(expected, &reduced[0], sizeof expected);
         std::size_t differ = 0;
         for (std::size_t r = 0; r < N; ++r) {
-            if constexpr (nabla::detail::simd_bytes != 32) differ += std::memcmp(&combined[r], &reduced[0][r], sizeof(T)) != 0;
+            if constexpr (nabla::detail::simd_bytes != 32) differ += std::memcmp(&got[r], &expected[r], sizeof(T)) != 0;
             double exact = 0, magnitude = 0; // and each the row's sum, within N roundings
             for (std::size_t k = 0; k < N; ++k) {
                 exact += static_cast<double>(values[r * N + k]);
                 magnitude += std::abs(static_cast<double>(values[r * N + k]));
             }
-            CHECK(std::abs(static_cast<double>(combined[r]) - exact) <= N * std::numeric_limits<T>::epsilon() * magnitude);
+            CHECK(std::abs(static_cast<double>(got[r]) - exact) <= N * std::numeric_limits<T>::epsilon() * magnitude);
         }
         CHECK(differ == 0);
     }
