@@ -2,31 +2,16 @@
 #include <cmath>
 #include <string>
 
+#include "nabla_rows.hpp"
 #include "report.hpp"
 
 namespace {
 
-template <class Net> void forward(benchmark::State& state) {
-    const auto& net = bench::weights<Net>();
-    auto x = bench::first_sample(bench::inputs<Net>());
-    bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
-        benchmark::DoNotOptimize(x);
-        auto y = net(x);
-        benchmark::DoNotOptimize(y);
-    });
-}
+template <class Net> void forward(benchmark::State& state) { bench::time_forward<Net>(state, bench::weights<Net>()); }
 
-// Method: sgd in the comparison; the "rules/" rows below take momentum and Adam.
 template <class Net, class Method = nabla::sgd> void train_sample(benchmark::State& state) {
     static typename Net::net net;
-    net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
-    const auto x = bench::first_sample(bench::inputs<Net>());
-    const auto y = bench::first_sample(bench::targets<Net>());
-    bench::measure(state, bench::train_flops<Net>(), 1, [&] {
-        opt.step(net, typename Net::loss{}, x, y);
-        benchmark::DoNotOptimize(net);
-    });
+    bench::time_train_sample<Net, Method>(state, net);
 }
 
 template <class Net, class Method = nabla::sgd> void train_batch(benchmark::State& state) {

@@ -2,6 +2,8 @@
 // comparison's rows have it (a static object), and on one 2 MiB huge page (pages.hpp). On 4 KiB
 // pages the kernel picks each page's physical address at every run, and with it the L2 sets that
 // W's 797 KiB fall into (of this core's 1 MiB); one huge page is contiguous, and one TLB entry.
+// And W's forward pass with the stack moved against the weights.
+#include <alloca.h>
 #include <sys/mman.h>
 
 #include <cstdint>
@@ -9,8 +11,8 @@
 #include <cstring>
 #include <new>
 
+#include "nabla_rows.hpp"
 #include "pages.hpp"
-#include "report.hpp"
 
 namespace bench {
 
@@ -75,26 +77,27 @@ void report_pages(benchmark::State& state, const void* at) { state.counters["hug
 template <class Net, pages Pages> void paged_forward(benchmark::State& state) {
     auto& net = placed_network<Net, Pages>();
     net = bench::weights<Net>();
-    auto x = bench::first_sample(bench::inputs<Net>());
-    bench::measure(state, bench::forward_flops<Net>(), 1, [&] {
-        benchmark::DoNotOptimize(x);
-        auto y = net(x);
-        benchmark::DoNotOptimize(y);
-    });
+    bench::time_forward<Net>(state, net);
     report_pages(state, &net);
 }
 
 template <class Net, pages Pages> void paged_train_sample(benchmark::State& state) {
     auto& net = placed_network<Net, Pages>();
-    net = bench::weights<Net>();
-    nabla::optimizer<typename Net::net, nabla::sgd> opt{nabla::sgd{.learning_rate = bench::learning_rate}};
-    const auto x = bench::first_sample(bench::inputs<Net>());
-    const auto y = bench::first_sample(bench::targets<Net>());
-    bench::measure(state, bench::train_flops<Net>(), 1, [&] {
-        opt.step(net, typename Net::loss{}, x, y);
-        benchmark::DoNotOptimize(net);
-    });
+    bench::time_train_sample<Net>(state, net);
     report_pages(state, &net);
+}
+
+// W's forward pass with the stack moved down by Offset bytes (alloca), its input and activations
+// with it, against the same weights: whether the pass's time depends on where the stack falls
+// against W below 4 KiB, as it did while the one-sample product's row sums went through the stack
+// (detail/kernels.hpp, multiply_vector).
+[[gnu::noinline]] void forward_below(benchmark::State& state) { bench::time_forward<bench::W>(state, bench::weights<bench::W>()); }
+
+template <std::size_t Offset> void stack_moved_forward(benchmark::State& state) {
+    volatile char* moved = static_cast<char*>(alloca(Offset + 1));
+    moved[0] = 0;
+    forward_below(state);
+    benchmark::DoNotOptimize(moved[0]);
 }
 
 } // namespace
@@ -107,3 +110,7 @@ BENCHMARK_TEMPLATE(paged_forward, bench::W, pages::small)->Name("pages/W_forward
 BENCHMARK_TEMPLATE(paged_forward, bench::W, pages::huge)->Name("pages/W_forward/huge_page");
 BENCHMARK_TEMPLATE(paged_train_sample, bench::W, pages::small)->Name("pages/W_train_sample/4_KiB_pages");
 BENCHMARK_TEMPLATE(paged_train_sample, bench::W, pages::huge)->Name("pages/W_train_sample/huge_page");
+BENCHMARK_TEMPLATE(stack_moved_forward, 0)->Name("stack/W_forward/0");
+BENCHMARK_TEMPLATE(stack_moved_forward, 1024)->Name("stack/W_forward/1024");
+BENCHMARK_TEMPLATE(stack_moved_forward, 2048)->Name("stack/W_forward/2048");
+BENCHMARK_TEMPLATE(stack_moved_forward, 3072)->Name("stack/W_forward/3072");

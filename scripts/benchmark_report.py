@@ -36,7 +36,7 @@ def comparison_row(b, workload):
 
 
 rows, peak, denormal, placement, rules, batches, floors, chained = {}, None, {}, {}, {}, {}, {}, {}
-pages, floors_on_huge_page = {}, {}
+pages, floors_on_huge_page, stack = {}, {}, {}
 sigmoid_links = {}
 # The fastest repetition of each comparison row and of the peak, beside the medians: load from a
 # neighbour only ever slows a repetition down, so the fastest is the least disturbed (as the
@@ -70,6 +70,9 @@ for b in data["benchmarks"]:
         time = nanoseconds(b)
         if (network, workload) not in into or time < into[(network, workload)][0]:
             into[(network, workload)] = (time, gflops(b), b.get("huge_page"))
+        continue
+    if name.startswith("stack/"):
+        stack[int(name.split("/")[2])] = nanoseconds(b)
         continue
     if name.startswith("pages/"):
         row, where = name.split("/")[1:3]
@@ -311,6 +314,17 @@ if pages:
                        + " | " + (f"{floor_small[0]:,.0f} ns" if floor_small else "—")
                        + " | " + (f"{floor_huge[0]:,.0f} ns" if floor_huge else "—")
                        + " | " + ("—" if not granted else "yes" if all(granted) else "no") + " |")
+    out.append("")
+if stack:
+    lowest = min(stack.values())
+    out += ["## Where the stack falls", "",
+            "W's forward pass with the stack (its input and activations) moved down by 0-3 KiB against the",
+            "same weights (`stack/…` in `benchmarks/bench_pages.cpp`): a load of W that shares a recent",
+            "store's address bits below 4 KiB waits for it, so a pass that stores to the stack while it",
+            "streams W can take a time that depends on where the stack falls, which moves with every process.", "",
+            "| stack moved by | time | relative to the fastest |", "| ---: | ---: | ---: |"]
+    for offset in sorted(stack):
+        out.append(f"| {offset:,} bytes | {stack[offset]:,.0f} ns | {stack[offset] / lowest:.2f}× |")
     out.append("")
 if compile_cost:
     columns = [("g++", "nabla, g++"), ("clang++", "nabla, clang++"), ("g++ -march=native", "nabla, g++ -march=native"),
