@@ -583,10 +583,12 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                     // Summed into the array below, each row's vector went to the stack and back
                     // (b and 16 sums are more than the 32 registers), and a load of A that shares
                     // such a store's address bits below 4 KiB waits for it, so the time could
-                    // depend on where the stack falls against A, which moves with every process:
-                    // a throwaway program moving the stack by alloca timed W's forward pass at 4.0
-                    // µs for offsets of 0-1 KiB and 4.4 µs for 2-4 KiB in one run, 4.0-4.15 µs at
-                    // every offset in another, where the combined rows took 3.84-3.98 µs. In
+                    // depend on where the stack falls against A, which moves with every process.
+                    // The rows stack/W_forward/… (benchmarks/bench_pages.cpp) move it by 0-3 KiB:
+                    // on a loaded machine three alternating runs of each binary could not tell
+                    // the array (4.71-5.40 µs) from this (4.78-5.21 µs); a throwaway program that
+                    // did the same had timed the array at 4.0 µs for 0-1 KiB and 4.4 µs for 2-4 KiB
+                    // in one run, 4.0-4.15 µs in another, and this at 3.84-3.98 µs. In
                     // scripts/compare_benchmarks.sh runs against the parent's binary, W's forward
                     // pass 5,288 → 4,485 and 5,032 → 4,817 ns, W's step within noise (11,442 →
                     // 11,780 and 11,787 → 12,020 ns; on loaded machines). M's shorter rows keep
