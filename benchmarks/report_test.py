@@ -87,7 +87,7 @@ expect("| forward, 1 sample | 1,000 ns (80.0 GFLOP/s, 40 % of peak; 0 allocs) | 
 expect("- forward, 1 sample: handwritten 1.50×, eigen_fixed 0.90×, eigen_dynamic 3.00×", page)
 # The fastest repetitions: nabla's M step 1.1× faster than its median, against the peak's fastest.
 expect("| M training step, 1 sample | 909 ns | 1.50× / 1.65× | 1.50× / 1.65× | 50.0 % / 50.0 % |", page)
-expect("| M forward, 1 sample | 800 ns | 1,000 ns | 1.25× | 50 % | 187.5× |", page)
+expect("| M forward, 1 sample | 800 ns | 1,000 ns | 1.25× | 50.0 % | 187.5× |", page)
 expect("| 0 bytes | 1,100 ns | 1.10× |", page)
 expect("| 1,024 bytes | 1,000 ns | 1.00× |", page)
 expect("| M forward, 1 sample | 1,000 ns | 800 ns | 1.25× | 50.0 % | 800 ns | — | yes |", page)

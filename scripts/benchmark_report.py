@@ -214,7 +214,7 @@ if floors:
         mine = rows.get((network, workload, "nabla"))
         best_share, best_ratio = share_at_floor(network, workload), speedup_at_floor(network, workload, "fann")
         out.append(f"| {network} {WORKLOADS[workload][0]} | {floor:,.0f} ns | " + (f"{mine[0]:,.0f} ns | {mine[0] / floor:.2f}×" if mine else "— | —")
-                   + " | " + (f"{100 * best_share:.0f} %" if best_share is not None else "—")
+                   + " | " + (f"{100 * best_share:.1f} %" if best_share is not None else "—")
                    + " | " + (f"{best_ratio:.1f}×" if best_ratio is not None else "—") + " |")
     out.append("")
 if chained:
