@@ -584,15 +584,11 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                     // (b and 16 sums are more than the 32 registers), and a load of A that shares
                     // such a store's address bits below 4 KiB waits for it, so the time could
                     // depend on where the stack falls against A, which moves with every process.
-                    // The rows stack/W_forward/… (benchmarks/bench_pages.cpp) move it by 0-3 KiB:
-                    // on a loaded machine three alternating runs of each binary could not tell
-                    // the array (4.71-5.40 µs) from this (4.78-5.21 µs); a throwaway program that
-                    // did the same had timed the array at 4.0 µs for 0-1 KiB and 4.4 µs for 2-4 KiB
-                    // in one run, 4.0-4.15 µs in another, and this at 3.84-3.98 µs. In
-                    // scripts/compare_benchmarks.sh runs against the parent's binary, W's forward
-                    // pass 5,288 → 4,485 and 5,032 → 4,817 ns, W's step within noise (11,442 →
-                    // 11,780 and 11,787 → 12,020 ns; on loaded machines). M's shorter rows keep
-                    // the array: combined, its forward pass ran 449 → 492 ns.
+                    // Four alternating processes of the array's binary and this one's, rows
+                    // stack/W_forward/… (benchmarks/bench_pages.cpp, the stack moved by 0-3 KiB):
+                    // W's forward pass 5.1-7.3 µs with the array (5.2 → 7.1 µs at 2-3 KiB in one
+                    // process), 3.8-4.4 µs this way, the same at every offset. M's shorter rows
+                    // keep the array: combined, its forward pass ran 449 → 492 ns.
                     const T* rows = a + block * N * K;
                     const auto row = [&](std::size_t r) { return row_products<T, K>(rows + r * K, b, observe); };
                     store(out + block * N, lane_sums<T>::template combined_rows<N>(0, row));
