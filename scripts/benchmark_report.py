@@ -43,6 +43,7 @@ sigmoid_links = {}
 # neighbour only ever slows a repetition down, so the fastest is the least disturbed (as the
 # compile cost keeps the fastest compile). Files written with aggregates only have none.
 fastest, fastest_peak, repetitions = {}, None, None
+peak_repetitions = []
 for b in data["benchmarks"]:
     if b.get("run_type") == "iteration":
         name = b.get("run_name", b["name"])
@@ -50,6 +51,7 @@ for b in data["benchmarks"]:
         parts = name.split("/")
         if name.startswith("peak/"):
             fastest_peak = max(fastest_peak or 0, gflops(b))
+            peak_repetitions.append(gflops(b))
         elif len(parts) == 3 and parts[0] in NETWORKS and parts[1] in WORKLOADS:
             row = comparison_row(b, parts[1])
             if tuple(parts) not in fastest or row[0] < fastest[tuple(parts)][0]:
@@ -115,13 +117,20 @@ except (OSError, KeyError):
     pass
 out = ["# Benchmarks", "",
        f"Machine: {cpu}, {context.get('num_cpus')} cores; compiler: {compiler}; one thread everywhere.",
-       f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, 5 repetitions",
+       f"Run on {context.get('date', '')[:10]} by `bash scripts/benchmark.sh` (Google Benchmark, {repetitions or 5} repetitions",
        "in random order across the run, the median shown"
        + ("; the fastest repetitions are compared in their own section\nbelow)" if fastest else ")")
        + ". Absolute times vary between machines: compare the ratios within one run.", ""]
 if peak:
     out += [f"Single-core fp32 FMA peak measured in the same run: **{peak:.1f} GFLOP/s** "
             "(`peak/fma/fp32`, independent FMA chains).", ""]
+    # The peak's repetitions, spread across the run, tell whether a neighbour loaded the machine:
+    # a quiet run keeps them within a few per cent of each other.
+    if len(peak_repetitions) > 1:
+        low, high = min(peak_repetitions), max(peak_repetitions)
+        spread = f"Its {len(peak_repetitions)} repetitions ranged from {low:.1f} to {high:.1f} GFLOP/s"
+        out += [spread + (": the machine was loaded for part of the run, and such load slows the rows bound by "
+                          "memory traffic most." if (high - low) / high > 0.03 else "."), ""]
 for network, description in NETWORKS.items():
     out += [f"## {network}: {description}", "",
             "| workload | " + " | ".join(i for i in IMPLEMENTATIONS) + " |",
