@@ -8,8 +8,9 @@ the benchmarks' baseline) with and without it.
 usage: compile_cost.py INCLUDE_DIR OUT.json [EXTRA_FLAGS...]
        compile_cost.py --sources DIR   (writes the units, train_T.cpp …, to count or profile them)
        compile_cost.py --parts DIR     (writes units that each add one pass of M's training, one of
-                                        twenty tiles, and ones of the headers nabla includes, to count
-                                        where a training unit's cost goes)"""
+                                        twenty tiles, ones of the headers nabla includes, and M's
+                                        training units, nabla's and the hand-written one, cut down,
+                                        to count where a training unit's cost goes)"""
 import json
 import os
 import pathlib
@@ -114,6 +115,11 @@ PARTS = {
                        "opt{nabla::sgd{.learning_rate = 0.1}}; sink = opt.step(net, nabla::cross_entropy{}, x, y).applied;",
     "sample_forward_noted": "nabla::vector<float, 64> x{}; nabla::detail::magnitudes_seen<float, 3> seen; "
                             "nabla::forward_tape<net_t, nabla::vector<float, 64>> tape(net, x, seen); sink = tape.output()[0];",
+    # One sample's loss, as evaluate computes it, alone and beside the fused step (which train runs together).
+    "sample_loss": "nabla::vector<float, 64> x{}; nabla::vector<float, 10> y{}; sink = nabla::loss_value(net, nabla::cross_entropy{}, x, y);",
+    "sgd_sample_step_and_loss": "nabla::vector<float, 64> x{}; nabla::vector<float, 10> y{}; nabla::optimizer<net_t, nabla::sgd> "
+                                "opt{nabla::sgd{.learning_rate = 0.1}}; sink = opt.step(net, nabla::cross_entropy{}, x, y).applied "
+                                "+ nabla::loss_value(net, nabla::cross_entropy{}, x, y);",
 }
 PART_SOURCE = """#include <vector>
 #include <nabla/nabla.hpp>
@@ -172,6 +178,18 @@ if sys.argv[1] == "--parts":
                       for k in range(2, 22))
     (out / "twenty_tiles.cpp").write_text(TILES.format(calls=calls))
     (out / "include_only.cpp").write_text("#include <nabla/nabla.hpp>\nint main() {}\n")
+    # M's training unit and the hand-written one with their main cut down, to compare the two part
+    # by part: the headers alone, then (nabla) the samples, initialize and evaluate without training,
+    # then the per-sample training alone (its minibatch line or loop taken out).
+    unit = SOURCE.format(net=NETWORKS["M"], loss=LOSS["M"])
+    by_hand = HANDWRITTEN_SOURCE.format(name="M")
+    headers = lambda source: source[:source.index("int main()")] + "int main() {}\n"
+    without = lambda source, *marks: "\n".join(l for l in source.splitlines() if not any(m in l for m in marks)) + "\n"
+    minibatch_loop = by_hand[by_hand.index("    for (int epoch", by_hand.index("train_sample")):by_hand.index("    float error")]
+    for name, source in (("train_M_headers", headers(unit)), ("train_M_no_training", without(unit, "nabla::train(")),
+                         ("train_M_per_sample", without(unit, "nabla::adam")), ("handwritten_M_headers", headers(by_hand)),
+                         ("handwritten_M_per_sample", by_hand.replace(minibatch_loop, ""))):
+        (out / f"{name}.cpp").write_text(source)
     sys.exit(0)
 if sys.argv[1] == "--sources":
     pathlib.Path(sys.argv[2]).mkdir(parents=True, exist_ok=True)
