@@ -588,7 +588,10 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
                     // stack/W_forward/… (benchmarks/bench_pages.cpp, the stack moved by 0-3 KiB):
                     // W's forward pass 5.1-7.3 µs with the array (5.2 → 7.1 µs at 2-3 KiB in one
                     // process), 3.8-4.4 µs this way, the same at every offset. M's shorter rows
-                    // keep the array: combined, its forward pass ran 449 → 492 ns.
+                    // keep the array: combined (this condition at K / N >= 4), its forward pass
+                    // took 490-503 ns against 429-448 ns, its step the same (four alternating
+                    // processes, --benchmark_filter='^M/(forward|train_sample)/nabla$'
+                    // --benchmark_min_time=0.2 --benchmark_repetitions=3).
                     const T* rows = a + block * N * K;
                     const auto row = [&](std::size_t r) { return row_products<T, K>(rows + r * K, b, observe); };
                     store(out + block * N, lane_sums<T>::template combined_rows<N>(0, row));
