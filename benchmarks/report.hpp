@@ -1,8 +1,9 @@
-// What every benchmark reports besides its time: samples per second, GFLOP/s and heap
-// allocations per iteration.
+// What every benchmark reports besides its time: samples per second, GFLOP/s, heap allocations
+// per iteration, and the stack one call uses.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 #include <benchmark/benchmark.h>
 
@@ -10,8 +11,41 @@
 
 namespace bench {
 
-// Runs body once per iteration, counting samples, FLOPs and allocations.
+namespace stack_probe {
+// 2 MiB below the caller, a quarter of Linux's usual limit for the main thread, which runs the
+// benchmarks; a row that reaches the end of it reports the whole region (the page says "at least").
+inline constexpr std::size_t words = (std::size_t{2} << 20) / sizeof(std::uint64_t);
+inline constexpr std::uint64_t paint = 0x5a5a'a5a5'5a5a'a5a5;
+
+// Fills the region below the caller's stack pointer with the pattern, in a frame of its own that
+// ends where the next call's frames begin, and returns its lowest address. noipa: no analysis
+// across the call may see that the region is this frame's.
+[[gnu::noipa]] inline std::uintptr_t paint_below() {
+    volatile std::uint64_t region[words];
+    for (std::size_t i = 0; i < words; ++i) region[i] = paint;
+    return reinterpret_cast<std::uintptr_t>(&region[0]);
+}
+
+// body's locals in a frame of this call's own, below the caller's, where the pattern lies.
+template <class Body> [[gnu::noipa]] void call(Body& body) { body(); }
+} // namespace stack_probe
+
+// The stack one call of body uses below its caller, in bytes: the region below the stack pointer
+// painted, body run once, then the lowest word it changed found (the deepest any of its frames
+// reached). The same for every implementation, and no timing: it runs before the timed loop.
+template <class Body> std::size_t stack_bytes(Body& body) {
+    const std::uintptr_t lowest = stack_probe::paint_below();
+    stack_probe::call(body);
+    const auto* region = reinterpret_cast<const volatile std::uint64_t*>(lowest);
+    std::size_t untouched = 0;
+    while (untouched < stack_probe::words && region[untouched] == stack_probe::paint) ++untouched;
+    return (stack_probe::words - untouched) * sizeof(std::uint64_t);
+}
+
+// Runs body once per iteration, counting samples, FLOPs and allocations; before that, once for the
+// stack it uses (a training row takes one step more than it times).
 template <class Body> void measure(benchmark::State& state, double flops_per_iteration, std::size_t samples, Body body) {
+    state.counters["stack_bytes"] = static_cast<double>(stack_bytes(body));
     const std::size_t before = allocations();
     for (auto _ : state) body();
     const auto iterations = static_cast<double>(state.iterations());

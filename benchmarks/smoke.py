@@ -2,8 +2,8 @@
 """The benchmarks' smoke test: every benchmark briefly (two repetitions, so that there are medians),
 then the report (scripts/benchmark_report.py) on what they wrote. Timings are never asserted; what
 is checked is that the binary's own checks pass (its main compares the hand-written code with
-nabla's before anything is timed), that the report reads every row the benchmarks write, and that
-no nabla row allocates.
+nabla's before anything is timed), that the report reads every row the benchmarks write, that
+every nabla row's stack use is measured, and that no nabla row allocates.
 usage: smoke.py BENCHMARK_BINARY REPORT_SCRIPT"""
 import pathlib
 import subprocess
@@ -35,7 +35,14 @@ for network in ("T", "S", "M", "W"):
         # The first cell after the label is nabla's: a time, not the dash of a missing row.
         if line is None or line.split("|")[2].strip() == "—":
             failures.append(f"{network} {label}: no nabla row on the page")
-for heading in ("## The fastest repetitions", "## Memory floor of the one-sample rows", "## Forward passes in a chain",
+# Every nabla row's stack use measured (the first cell after the row's name in "Stack use").
+stack_use = page.split("## Stack use", 1)[-1].split("\n## ", 1)[0] if "## Stack use" in page else ""
+for network in ("T", "S", "M", "W"):
+    for label in ("forward, 1 sample", "training step, 1 sample", "training step, minibatch of 32"):
+        line = next((l for l in stack_use.splitlines() if l.startswith(f"| {network} {label} |")), None)
+        if line is None or line.split("|")[2].strip() == "—":
+            failures.append(f"{network} {label}: no stack use for nabla's row")
+for heading in ("## Stack use", "## The fastest repetitions", "## Memory floor of the one-sample rows", "## Forward passes in a chain",
                 "## Subnormal inputs", "## Update rules", "## Minibatch sizes", "## Where the weights start",
                 "## Where the weights live", "## Where the stack falls", "## Targets"):
     if heading not in page:

@@ -37,7 +37,7 @@ def comparison_row(b, workload):
 
 
 rows, peak, denormal, placement, rules, batches, floors, chained = {}, None, {}, {}, {}, {}, {}, {}
-pages, floors_on_huge_page, stack = {}, {}, {}
+pages, floors_on_huge_page, stack, stack_use = {}, {}, {}, {}
 sigmoid_links = {}
 # The fastest repetition of each comparison row and of the peak, beside the medians: load from a
 # neighbour only ever slows a repetition down, so the fastest is the least disturbed (as the
@@ -103,6 +103,8 @@ for b in data["benchmarks"]:
         continue
     network, workload, implementation = name.split("/")[:3]
     rows[(network, workload, implementation)] = (*comparison_row(b, workload), b.get("allocs_per_iter", 0))
+    if "stack_bytes" in b:
+        stack_use[(network, workload, implementation)] = b["stack_bytes"]
 
 fastest_peak = max(peak_repetitions, default=None)
 cpu = platform.processor() or ""
@@ -169,6 +171,32 @@ def share(network, workload, source=rows, of=None):
 
 # The fastest repetitions' view of the rows the closest targets are judged on: nabla against the
 # fixed-size Eigen and hand-written rows, and M's and W's share of the fastest peak.
+
+# The stack one call uses (bench::stack_bytes in benchmarks/report.hpp), beside the heap's allocations:
+# what a thread that runs the row needs free below its own frames.
+STACK_PROBED = 2 << 20  # the region bench::stack_bytes paints; a row that reaches its end used at least that
+if stack_use:
+    out += ["## Stack use", "",
+            "The stack one call of each row uses below its caller, in bytes (`bench::stack_bytes` in",
+            "`benchmarks/report.hpp`: the 2 MiB below the stack pointer filled with a pattern, the call run",
+            "once before the row's timed loop, the deepest word it changed found): what a thread that runs",
+            "the call needs free below its own frames. A figure counts what the call itself puts there:",
+            "for nabla, whose calls are given only the network and the data, its tapes, δs and every",
+            "temporary, as the heap's 0 allocations above say; for the hand-written rows their working sums but not their",
+            "tapes, which the benchmark declares around the call (one sample's on its stack, a minibatch's",
+            "in static storage); fixed-size Eigen's temporaries; Eigen with dynamic sizes, FANN and",
+            "libtorch keep theirs on the heap.", "",
+            "| row | " + " | ".join(IMPLEMENTATIONS) + " |",
+            "| --- | " + " | ".join("---:" for _ in IMPLEMENTATIONS) + " |"]
+    for network in NETWORKS:
+        for workload, (label, _) in WORKLOADS.items():
+            cells = []
+            for implementation in IMPLEMENTATIONS:
+                used = stack_use.get((network, workload, implementation))
+                cells.append("—" if used is None else
+                             f"at least {STACK_PROBED:,}" if used >= STACK_PROBED else f"{used:,.0f}")
+            out.append(f"| {network} {label} | " + " | ".join(cells) + " |")
+    out.append("")
 
 if fastest:
     out += ["## The fastest repetitions", "",
