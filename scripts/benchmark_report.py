@@ -72,6 +72,10 @@ for b in data["benchmarks"]:
         if (network, workload) not in into or time < into[(network, workload)][0]:
             into[(network, workload)] = (time, gflops(b), b.get("huge_page"))
         continue
+    if name.startswith("stack_use/"):
+        network, workload = name.split("/")[1:3]
+        stack_use[(network, workload)] = b["stack_bytes"]
+        continue
     if name.startswith("stack/"):
         stack[int(name.split("/")[2])] = nanoseconds(b)
         continue
@@ -103,8 +107,6 @@ for b in data["benchmarks"]:
         continue
     network, workload, implementation = name.split("/")[:3]
     rows[(network, workload, implementation)] = (*comparison_row(b, workload), b.get("allocs_per_iter", 0))
-    if "stack_bytes" in b:
-        stack_use[(network, workload, implementation)] = b["stack_bytes"]
 
 fastest_peak = max(peak_repetitions, default=None)
 cpu = platform.processor() or ""
@@ -177,25 +179,22 @@ def share(network, workload, source=rows, of=None):
 STACK_PROBED = 2 << 20  # the region bench::stack_bytes paints; a row that reaches its end used at least that
 if stack_use:
     out += ["## Stack use", "",
-            "The stack one call of each row uses below its caller, in bytes (`bench::stack_bytes` in",
-            "`benchmarks/report.hpp`: the 2 MiB below the stack pointer filled with a pattern, the call run",
-            "once before the row's timed loop, the deepest word it changed found): what a thread that runs",
-            "the call needs free below its own frames. A figure counts what the call itself puts there:",
-            "for nabla, whose calls are given only the network and the data, its tapes, δs and every",
-            "temporary, as the heap's 0 allocations above say; for the hand-written rows their working sums but not their",
-            "tapes, which the benchmark declares around the call (one sample's on its stack, a minibatch's",
-            "in static storage); fixed-size Eigen's temporaries; Eigen with dynamic sizes, FANN and",
-            "libtorch keep theirs on the heap.", "",
-            "| row | " + " | ".join(IMPLEMENTATIONS) + " |",
-            "| --- | " + " | ".join("---:" for _ in IMPLEMENTATIONS) + " |"]
+            "The stack one call of each of nabla's rows uses below its caller, in bytes: what a thread",
+            "that makes the call needs free below its own frames. nabla's calls are given only the network",
+            "and the data, and keep their tapes, δs and every temporary there, as the heap's 0 allocations",
+            "above say. Measured by `bench::stack_bytes` (`benchmarks/report.hpp`: the 2 MiB below the",
+            "stack pointer filled with a pattern, the call run once, the deepest word it changed found), in",
+            "rows of their own (`stack_use/…`), untimed: the probe's call made g++ keep a timed loop's",
+            "values in memory.", "",
+            "| row | forward, 1 sample | training step, 1 sample | training step, minibatch of 32 |",
+            "| --- | ---: | ---: | ---: |"]
     for network in NETWORKS:
-        for workload, (label, _) in WORKLOADS.items():
-            cells = []
-            for implementation in IMPLEMENTATIONS:
-                used = stack_use.get((network, workload, implementation))
-                cells.append("—" if used is None else
-                             f"at least {STACK_PROBED:,}" if used >= STACK_PROBED else f"{used:,.0f}")
-            out.append(f"| {network} {label} | " + " | ".join(cells) + " |")
+        cells = []
+        for workload in WORKLOADS:
+            used = stack_use.get((network, workload))
+            cells.append("—" if used is None else
+                         f"at least {STACK_PROBED:,}" if used >= STACK_PROBED else f"{used:,.0f}")
+        out.append(f"| {network} | " + " | ".join(cells) + " |")
     out.append("")
 
 if fastest:
