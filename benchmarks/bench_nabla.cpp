@@ -7,23 +7,20 @@
 
 namespace {
 
-// With Stack, the row's call reports the stack it uses instead of its time (stack_use/…).
-template <class Net, bool Stack = false> void forward(benchmark::State& state) {
-    bench::time_forward<Net, Stack>(state, bench::weights<Net>());
-}
+template <class Net> void forward(benchmark::State& state) { bench::time_forward<Net>(state, bench::weights<Net>()); }
 
-template <class Net, class Method = nabla::sgd, bool Stack = false> void train_sample(benchmark::State& state) {
+template <class Net, class Method = nabla::sgd> void train_sample(benchmark::State& state) {
     static typename Net::net net;
-    bench::time_train_sample<Net, Method, Stack>(state, net);
+    bench::time_train_sample<Net, Method>(state, net);
 }
 
-template <class Net, class Method = nabla::sgd, bool Stack = false> void train_batch(benchmark::State& state) {
+template <class Net, class Method = nabla::sgd> void train_batch(benchmark::State& state) {
     static typename Net::net net;
     net = bench::weights<Net>();
     nabla::optimizer<typename Net::net, Method> opt{Method{.learning_rate = bench::learning_rate}};
     const auto& X = bench::inputs<Net>();
     const auto& Y = bench::targets<Net>();
-    bench::time_or_report_stack<Stack>(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
+    bench::measure(state, bench::batch * bench::train_flops<Net>(), bench::batch, [&] {
         opt.step(net, typename Net::loss{}, X, Y, 1.f / bench::batch);
         benchmark::DoNotOptimize(net);
     });
@@ -32,18 +29,6 @@ template <class Net, class Method = nabla::sgd, bool Stack = false> void train_b
 } // namespace
 
 NABLA_BENCHMARK_ROWS("nabla", forward, train_sample, train_batch);
-
-// The stack each of nabla's twelve rows uses, one call each, untimed.
-#define NABLA_STACK_ROWS(Net)                                                                                          \
-    BENCHMARK_TEMPLATE(forward, Net, true)->Name(std::string("stack_use/") + Net::name + "/forward")->Iterations(1);     \
-    BENCHMARK_TEMPLATE(train_sample, Net, nabla::sgd, true)                                                            \
-        ->Name(std::string("stack_use/") + Net::name + "/train_sample")->Iterations(1);                                \
-    BENCHMARK_TEMPLATE(train_batch, Net, nabla::sgd, true)                                                             \
-        ->Name(std::string("stack_use/") + Net::name + "/train_batch32")->Iterations(1)
-NABLA_STACK_ROWS(bench::T);
-NABLA_STACK_ROWS(bench::S);
-NABLA_STACK_ROWS(bench::M);
-NABLA_STACK_ROWS(bench::W);
 
 // Forward passes in a chain: each input's first value is the last output's, so a pass starts only
 // when the one before it has ended, and the row measures latency where forward/ measures throughput

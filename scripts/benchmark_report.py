@@ -184,8 +184,8 @@ if stack_use:
             "and the data, and keep their tapes, δs and every temporary there, as the heap's 0 allocations",
             "above say. Measured by `bench::stack_bytes` (`benchmarks/report.hpp`: the 2 MiB below the",
             "stack pointer filled with a pattern, the call run once, the deepest word it changed found), in",
-            "rows of their own (`stack_use/…`), untimed: the probe's call made g++ keep a timed loop's",
-            "values in memory.", "",
+            "untimed rows of their own (`stack_use/…`, `benchmarks/bench_stack.cpp`), which leave the timed",
+            "rows' code as it was.", "",
             "| row | forward, 1 sample | training step, 1 sample | training step, minibatch of 32 |",
             "| --- | ---: | ---: | ---: |"]
     for network in NETWORKS:
