@@ -56,8 +56,10 @@ template <class Body> void measure(benchmark::State& state, double flops_per_ite
 // function: the probe's out-of-line call takes the addresses of body's captures, and with them
 // escaping, g++ kept the timed loop's values in memory instead of registers (the FMA peak's
 // accumulators: 218.8 → 79.5 GFLOP/s; the hand-written M forward pass 532 → 724 ns).
+// The region's size goes with it (stack_probed): a row that used all of it used at least that.
 template <class Body> void report_stack(benchmark::State& state, Body body) {
     state.counters["stack_bytes"] = static_cast<double>(stack_bytes(body));
+    state.counters["stack_probed"] = static_cast<double>(stack_probe::words * sizeof(std::uint64_t));
     for (auto _ : state) {
     }
 }

@@ -74,7 +74,7 @@ for b in data["benchmarks"]:
         continue
     if name.startswith("stack_use/"):
         network, workload = name.split("/")[1:3]
-        stack_use[(network, workload)] = b["stack_bytes"]
+        stack_use[(network, workload)] = (b["stack_bytes"], b.get("stack_probed"))  # older runs wrote no region size
         continue
     if name.startswith("stack/"):
         stack[int(name.split("/")[2])] = nanoseconds(b)
@@ -175,8 +175,8 @@ def share(network, workload, source=rows, of=None):
 # fixed-size Eigen and hand-written rows, and M's and W's share of the fastest peak.
 
 # The stack one call uses (bench::stack_bytes in benchmarks/report.hpp), beside the heap's allocations:
-# what a thread that runs the row needs free below its own frames.
-STACK_PROBED = 2 << 20  # the region bench::stack_bytes paints; a row that reaches its end used at least that
+# what a thread that runs the row needs free below its own frames. A row that used the whole region
+# the probe painted used at least that.
 if stack_use:
     out += ["## Stack use", "",
             "The stack one call of each of nabla's rows uses below its caller, in bytes: what a thread",
@@ -191,9 +191,8 @@ if stack_use:
     for network in NETWORKS:
         cells = []
         for workload in WORKLOADS:
-            used = stack_use.get((network, workload))
-            cells.append("—" if used is None else
-                         f"at least {STACK_PROBED:,}" if used >= STACK_PROBED else f"{used:,.0f}")
+            used, probed = stack_use.get((network, workload), (None, None))
+            cells.append("—" if used is None else f"at least {probed:,.0f}" if probed and used >= probed else f"{used:,.0f}")
         out.append(f"| {network} | " + " | ".join(cells) + " |")
     out.append("")
 
