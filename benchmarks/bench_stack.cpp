@@ -2,7 +2,11 @@
 // the calls of bench_nabla.cpp's rows with the same data. A unit of their own: the probe's call
 // takes the addresses of what the call captures, which in a timed row's function let g++ keep the
 // timed loop's values in memory, and code added to bench_nabla.cpp moved g++'s inlining of the
-// timed rows (T's one-sample step 45 → 50 ns, docs/benchmarks-notes.md).
+// timed rows (T's one-sample step 45 → 50 ns, docs/benchmarks-notes.md). The calls are written
+// again here, not shared through nabla_rows.hpp with a policy for how a row runs: shared, they
+// changed the code g++ gave bench_nabla.cpp's timed rows (its W forward pass's timed function 1,720
+// → 1,304 bytes, its W step's 1,524 → 1,627 with only the policy added, `nm -S`), so a change to a
+// row's call here must be made in bench_nabla.cpp and nabla_rows.hpp too.
 #include <string>
 
 #include "report.hpp"
