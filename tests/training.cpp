@@ -598,6 +598,54 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
     batch(std::integral_constant<std::size_t, 3>{});
 }
 
+// sgd's fused batch step writes each δ^l over the tape's z^l (detail::deltas_over_z), which holds
+// no other copy of them: δ^l must be the backward pass's δ^l bit for bit where σ' reads z^l (relu,
+// leaky_relu), whether σ'(z^l) scales the product's results as they are stored (37 × 20 × 35, past
+// small_product) or after (20 × 4), and the step must equal the one with the stored gradient.
+TEMPLATE_TEST_CASE("a batch step's δ over z equals the backward pass's δ", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<41>, nabla::dense<37, nabla::relu>, nabla::dense<20, nabla::leaky_relu>,
+                                 nabla::dense<4, nabla::softmax>>;
+    net_t net;
+    nabla::initialize(net, nabla::init::uniform{-1, 1}, 28);
+    testing::random_source random{29};
+    const nabla::cross_entropy loss;
+    const auto batch = [&]<std::size_t B>(std::integral_constant<std::size_t, B>) {
+        INFO("a batch of " << B);
+        nabla::matrix<T, 41, B> X;
+        testing::fill(X, random);
+        nabla::matrix<T, 4, B> Y{};
+        for (std::size_t j = 0; j < B; ++j) Y((3 * j) % 4, j) = T(1);
+        const auto plain = nabla::forward(net, X);
+        const auto delta = nabla::backward(net, plain, loss, Y);
+        nabla::detail::magnitudes_seen<T, 3> seen;
+        nabla::forward_tape<net_t, nabla::matrix<T, 41, B>> tape(net, X, seen);
+        const nabla::detail::deltas_over_z over(net, tape, loss, Y, seen);
+        CHECK(tape.template z<1>() == delta.template at<1>());
+        CHECK(tape.template z<2>() == delta.template at<2>());
+        CHECK(tape.template z<3>() == delta.template at<3>());
+        CHECK(over.template at<1>() == delta.template at<1>());
+        CHECK(tape.template a<1>() == plain.template a<1>()); // a^l is left as it was
+        const auto largest = [](const auto& tensor) {
+            T m = 0;
+            for (const T v : tensor) m = std::max(m, std::abs(v));
+            return m;
+        };
+        CHECK(seen.delta[1] == largest(delta.template at<1>())); // noted as δ^l was written over z^l
+        CHECK(seen.delta[2] == largest(delta.template at<2>()));
+        net_t fused = net, stored = net;
+        nabla::optimizer<net_t, nabla::sgd> a{nabla::sgd{.learning_rate = 0.1}}, b{nabla::sgd{.learning_rate = 0.1}};
+        for (int k = 0; k < 3; ++k) {
+            CHECK(a.step(fused, loss, X, Y, T(1) / T(B)).applied);
+            CHECK(b.step(stored, nabla::gradient(stored, loss, X, Y), T(1) / T(B)).applied);
+            CHECK(alike_to_roundings(fused, stored));
+        }
+        CHECK(fused != net);
+    };
+    batch(std::integral_constant<std::size_t, 35>{});
+    batch(std::integral_constant<std::size_t, 3>{});
+}
+
 // sgd at the edge of the range, at a sample or a batch: with W^1_00 = max, a step that moves it one
 // ulp outwards rounds it to infinity and must change nothing; the same step inwards is taken.
 // Inputs of 2^-20, so that z_0 = 2^108 (float) stays finite and the softmax saturates (δ_0 = 1 - y_0).

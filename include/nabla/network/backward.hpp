@@ -54,6 +54,50 @@ template <class Tape, class L, class Y> constexpr bool target_fits() noexcept {
     }
 }
 
+// δ^l = J_σ(z^l)ᵀ (W^{l+1})ᵀ δ^{l+1}.
+template <std::size_t l, class N, class Tape, class Out, class... Seen>
+constexpr void backward_step(const N& net, const Tape& tape, Out& out, Seen&... seen) noexcept {
+    using sigma = typename N::template layer<l>::activation;
+    using T = typename N::value_type;
+    using X = typename Tape::input_type;
+    const auto& z = tape.template z<l>();
+    auto& delta = out.template at<l>();
+    const auto g = transpose(net.template W<l + 1>()) * out.template at<l + 1>();
+    // σ'(z^l) applied as the product hands over its results, past small_product (whose tiles
+    // are shared copies; see propagate): each result reads z^l's lanes before it writes δ^l's.
+    if constexpr (ElementwiseActivation<sigma> && N::sizes[l] * N::sizes[l + 1] * X::column_count > small_product) {
+        store_with_slope<T, sigma> store{delta.data(), z.data(), tape.template a<l>().data()};
+        g.evaluate_into(delta.data(), store);
+        ((seen.delta[l] = store.deltas.value()), ...);
+    } else {
+        if constexpr (Out::over_z) {
+            // (W^{l+1})ᵀ δ^{l+1} cannot wait in δ^l's place, which still holds z^l.
+            std::remove_cvref_t<decltype(delta)> product(uninitialized);
+            assign(product.data(), g);
+            backpropagate<sigma>(z, tape.template a<l>(), product, delta);
+        } else {
+            // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then J_σᵀ applied there: a separate
+            // temporary was one more batch-sized array through the cache.
+            assign(delta.data(), g);
+            backpropagate<sigma>(z, tape.template a<l>(), delta, delta);
+        }
+        ((seen.delta[l] = largest_magnitude(delta)), ...);
+    }
+}
+
+// The δ chain from l = L down to 1, each δ^l stored in out.at<l>(): a deltas object's own storage,
+// or (deltas_over_z) the tape's z^l, which no step reads once δ^l is formed from it.
+template <class L, class N, class Tape, class Out, class Y, class... Seen>
+constexpr void backward_pass(const N& net, const Tape& tape, const Y& y_hat, Out& out, Seen&... seen) noexcept {
+    constexpr std::size_t depth = N::depth;
+    using sigma = typename N::template layer<depth>::activation;
+    // Every loss reads z^L[k] before it writes δ^L[k] (most read only a^L), so δ^L may take z^L's place.
+    output_delta<L, sigma>(tape.template z<depth>(), tape.template a<depth>(), y_hat, out.template at<depth>());
+    [&]<std::size_t... k>(std::index_sequence<k...>) {
+        (backward_step<depth - 1 - k>(net, tape, out, seen...), ...);
+    }(std::make_index_sequence<depth - 1>{});
+}
+
 } // namespace detail
 
 // δ^l for l = 1..L, of one sample or of every sample of a batch (column by column).
@@ -62,16 +106,17 @@ template <class N, class X> class deltas {
 public:
     using network_type = N;
     static constexpr std::size_t depth = N::depth;
+    static constexpr bool over_z = false;
 
     template <class L, class Y> constexpr deltas(const N& net, const forward_tape<N, X>& tape, L, const Y& y_hat) noexcept {
-        pass<L>(net, tape, y_hat);
+        detail::backward_pass<L>(net, tape, y_hat, *this);
     }
     // The same pass, noting the largest |δ^l| of the hidden layers in seen.delta as it stores them
     // (for sgd's fused batch step).
     template <class L, class Y>
     deltas(const N& net, const forward_tape<N, X>& tape, L, const Y& y_hat,
            detail::magnitudes_seen<typename N::value_type, depth>& seen) noexcept {
-        pass<L>(net, tape, y_hat, seen);
+        detail::backward_pass<L>(net, tape, y_hat, *this, seen);
     }
 
     // δ^l = ∂C/∂z^l, l = 1..L.
@@ -81,42 +126,39 @@ public:
     }
 
 private:
-    template <class L, class Y, class... Seen> constexpr void pass(const N& net, const forward_tape<N, X>& tape, const Y& y_hat, Seen&... seen) noexcept {
-        using sigma = typename N::template layer<depth>::activation;
-        detail::output_delta<L, sigma>(tape.template z<depth>(), tape.template a<depth>(), y_hat, at<depth>());
-        [&]<std::size_t... k>(std::index_sequence<k...>) {
-            (step<depth - 1 - k>(net, tape, seen...), ...);
-        }(std::make_index_sequence<depth - 1>{});
-    }
     template <std::size_t l> static constexpr std::size_t checked() noexcept {
         static_assert(check::layer_index<l>::template between_1_and<depth>, NABLA_MESSAGE_LAYER_INDEX);
         return l >= 1 && l <= depth ? l : 1;
     }
 
-    // δ^l = J_σ(z^l)ᵀ (W^{l+1})ᵀ δ^{l+1}.
-    template <std::size_t l, class... Seen>
-    constexpr void step(const N& net, const forward_tape<N, X>& tape, Seen&... seen) noexcept {
-        using sigma = typename N::template layer<l>::activation;
-        const auto& z = tape.template z<l>();
-        const auto g = transpose(net.template W<l + 1>()) * at<l + 1>();
-        // σ'(z^l) applied as the product hands over its results, past small_product (whose tiles
-        // are shared copies; see propagate).
-        if constexpr (ElementwiseActivation<sigma> && N::sizes[l] * N::sizes[l + 1] * X::column_count > detail::small_product) {
-            using T = typename N::value_type;
-            detail::store_with_slope<T, sigma> store{at<l>().data(), z.data(), tape.template a<l>().data()};
-            g.evaluate_into(at<l>().data(), store);
-            ((seen.delta[l] = store.deltas.value()), ...);
-        } else {
-            // (W^{l+1})ᵀ δ^{l+1} stored in δ^l's place, then J_σᵀ applied there: a separate
-            // temporary was one more batch-sized array through the cache.
-            detail::assign(at<l>().data(), g);
-            detail::backpropagate<sigma>(z, tape.template a<l>(), at<l>(), at<l>());
-            ((seen.delta[l] = detail::largest_magnitude(at<l>())), ...);
-        }
-    }
-
     typename detail::delta_storage<N, X, std::make_index_sequence<depth>>::type values_;
 };
+
+namespace detail {
+
+// δ^l written over the z^l of a tape whose z is not read again (sgd's fused batch step): a batch's
+// δs take no stack of their own (97 KiB for W's 256-wide layers and 32 columns). The tape's z<l>()
+// reads δ^l once the pass has run.
+template <class N, class X> class deltas_over_z {
+public:
+    using network_type = N;
+    static constexpr std::size_t depth = N::depth;
+    static constexpr bool over_z = true;
+
+    template <class L, class Y>
+    deltas_over_z(const N& net, forward_tape<N, X>& tape, L, const Y& y_hat, magnitudes_seen<typename N::value_type, depth>& seen) noexcept
+        : tape_(tape) {
+        backward_pass<L>(net, tape, y_hat, *this, seen);
+    }
+
+    template <std::size_t l> auto& at() noexcept { return tape_.template z_storage<l>(); }
+    template <std::size_t l> const auto& at() const noexcept { return tape_.template z<l>(); }
+
+private:
+    forward_tape<N, X>& tape_;
+};
+
+} // namespace detail
 
 // The backward pass: δ^l for every layer from the tape of forward(net, x) and the target y_hat.
 //   auto delta = nabla::backward(net, tape, nabla::squared_error{}, nabla::vector<float, 1>{1.f});

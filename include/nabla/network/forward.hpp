@@ -22,6 +22,8 @@ template <class P, class X, std::size_t... l> struct tape_storage<P, X, std::ind
     using type = record_list<layer_record<column_block<typename P::value_type, P::sizes[l + 1], X>>...>;
 };
 
+template <class N, class X> class deltas_over_z;
+
 } // namespace detail
 
 // Every z^l (l = 1..L) and a^l (l = 0..L) of one forward pass of network N on input X.
@@ -62,6 +64,9 @@ public:
     constexpr const output_type& output() const noexcept { return a<depth>(); }
 
 private:
+    template <class, class> friend class detail::deltas_over_z;
+    template <std::size_t l> auto& z_storage() noexcept { return detail::record<l - 1>(layers_).z; }
+
     template <std::size_t l, class... Seen> constexpr void record(const N& net, Seen&... seen) noexcept {
         auto& entry = detail::record<l - 1>(layers_);
         detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a, seen...);

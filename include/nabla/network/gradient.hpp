@@ -50,16 +50,17 @@ private:
 
 // ∂C/∂W^l = δ^l (A^{l-1})ᵀ and ∂C/∂b^l = δ^l 1 as products, handed to f(W's, b's): gradient()
 // stores them, sgd's batch step applies them where they land (training/batch_step.hpp).
-template <std::size_t l, class N, class X, class F>
-constexpr void layer_gradient(const forward_tape<N, X>& tape, const deltas<N, X>& delta, F&& f) noexcept {
+template <std::size_t l, class Tape, class Deltas, class F>
+constexpr void layer_gradient(const Tape& tape, const Deltas& delta, F&& f) noexcept {
     f(delta.template at<l>() * transpose(tape.template a<l - 1>()), row_sums(delta.template at<l>()));
 }
 
 // Every layer's ∂C/∂W^l and ∂C/∂b^l straight into grad (no alias is possible), each product by its
 // kernel, each result handed to store: stored (gradient) or added (add_gradient).
-template <class N, class X, class Store>
-constexpr void gradient_into(typename N::parameters_type& grad, const forward_tape<N, X>& tape, const deltas<N, X>& delta,
+template <class Tape, class Deltas, class Store>
+constexpr void gradient_into(typename Tape::network_type::parameters_type& grad, const Tape& tape, const Deltas& delta,
                              Store store) noexcept {
+    using N = typename Tape::network_type;
     [&]<std::size_t... l>(std::index_sequence<l...>) {
         (layer_gradient<l + 1>(tape, delta,
                                [&](const auto& W, const auto& b) {
@@ -91,7 +92,7 @@ constexpr auto with_tape(const N& net, L, const X& x, const Y&, F f, Seen&... se
         return error_result{};
     } else {
         using Tape = forward_tape<N, column_block<typename N::value_type, N::input_size, X>>;
-        const Tape tape(net, x, seen...);
+        Tape tape(net, x, seen...);
         if constexpr (!target_fits<Tape, L, Y>()) return error_result{};
         else return f(tape);
     }

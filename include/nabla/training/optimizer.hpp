@@ -310,8 +310,8 @@ public:
                     net, loss, x, y_hat, [&](const auto& tape) { return fused_step<L>(net, tape, seen, y_hat, scale); }, seen);
             } else if constexpr (!X::is_vector && fused_batch_step) {
                 detail::magnitudes_seen<value_type, N::depth> seen;
-                const auto fused_batch = [&](const auto& tape) {
-                    const deltas delta(net, tape, loss, y_hat, seen);
+                const auto fused_batch = [&](auto& tape) {
+                    const detail::deltas_over_z delta(net, tape, loss, y_hat, seen);
                     step_result result;
                     const auto vouch = [&](const rule_type& rule) {
                         return detail::batch_step_is_safe(tape, seen, delta, scale, rule);
@@ -355,7 +355,9 @@ private:
     // here, so that the path taken keeps no gradient-sized object in its stack frame.
     template <class Tape, class Deltas>
     [[gnu::noinline, gnu::cold]] step_result stored_rarely(N& net, const Tape& tape, const Deltas& delta, value_type scale) noexcept {
-        return step(net, gradient(tape, delta), scale);
+        parameters_type grad;
+        detail::gradient_into(grad, tape, delta, detail::store_results{});
+        return step(net, grad, scale);
     }
 
     using rule_type = typename Method::template rule<value_type>;
