@@ -139,14 +139,15 @@ namespace detail {
 // δ^l written over the z^l of a tape whose z is not read again (sgd's fused batch step): a batch's
 // δs take no stack of their own (97 KiB for W's 256-wide layers and 32 columns). The tape's z<l>()
 // reads δ^l once the pass has run.
-template <class N, class X> class deltas_over_z {
+template <class Tape> class deltas_over_z {
 public:
-    using network_type = N;
-    static constexpr std::size_t depth = N::depth;
+    using network_type = typename Tape::network_type;
+    static constexpr std::size_t depth = Tape::depth;
     static constexpr bool over_z = true;
 
     template <class L, class Y>
-    deltas_over_z(const N& net, forward_tape<N, X>& tape, L, const Y& y_hat, magnitudes_seen<typename N::value_type, depth>& seen) noexcept
+    deltas_over_z(const network_type& net, Tape& tape, L, const Y& y_hat,
+                  magnitudes_seen<typename network_type::value_type, depth>& seen) noexcept
         : tape_(tape) {
         backward_pass<L>(net, tape, y_hat, *this, seen);
     }
@@ -155,7 +156,7 @@ public:
     template <std::size_t l> const auto& at() const noexcept { return tape_.template z<l>(); }
 
 private:
-    forward_tape<N, X>& tape_;
+    Tape& tape_;
 };
 
 } // namespace detail

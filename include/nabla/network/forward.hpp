@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 #include <nabla/detail/records.hpp>
@@ -22,13 +23,15 @@ template <class P, class X, std::size_t... l> struct tape_storage<P, X, std::ind
     using type = record_list<layer_record<column_block<typename P::value_type, P::sizes[l + 1], X>>...>;
 };
 
-template <class N, class X> class deltas_over_z;
+template <class Tape> class deltas_over_z;
 
 } // namespace detail
 
 // Every z^l (l = 1..L) and a^l (l = 0..L) of one forward pass of network N on input X.
 //   auto tape = nabla::forward(net, x);  tape.z<1>(), tape.a<0>() == x, tape.output()
-template <class N, class X> class forward_tape {
+// a⁰ is a copy of x, unless BorrowsInput (internal: a tape that lives only while x does, in a call
+// that is given x already as a tensor of input_type; 32 KiB less stack for a batch of W).
+template <class N, class X, bool BorrowsInput = false> class forward_tape {
 public:
     using network_type = N;
     using input_type = detail::column_block<typename N::value_type, N::input_size, X>;
@@ -64,7 +67,7 @@ public:
     constexpr const output_type& output() const noexcept { return a<depth>(); }
 
 private:
-    template <class, class> friend class detail::deltas_over_z;
+    template <class> friend class detail::deltas_over_z;
     template <std::size_t l> auto& z_storage() noexcept { return detail::record<l - 1>(layers_).z; }
 
     template <std::size_t l, class... Seen> constexpr void record(const N& net, Seen&... seen) noexcept {
@@ -72,7 +75,7 @@ private:
         detail::propagate<l>(net, a<l - 1>(), entry.z, entry.a, seen...);
     }
 
-    input_type input_;
+    std::conditional_t<BorrowsInput, const input_type&, input_type> input_;
     typename detail::tape_storage<N, X, std::make_index_sequence<depth>>::type layers_;
 };
 

@@ -86,12 +86,14 @@ namespace detail {
 
 // The forward pass at x (noting the parameters' magnitudes in seen, if given), then f(tape), once
 // loss and y_hat are known to suit it; error_result, and no further error, when the shapes are refused.
-template <class N, class L, class X, class Y, class F, class... Seen>
+// With Borrow, a tape that reads x in place where x is already a tensor of the tape's input_type.
+template <bool Borrow = false, class N, class L, class X, class Y, class F, class... Seen>
 constexpr auto with_tape(const N& net, L, const X& x, const Y&, F f, Seen&... seen) noexcept {
     if constexpr (!input_fits<typename N::parameters_type, X>()) {
         return error_result{};
     } else {
-        using Tape = forward_tape<N, column_block<typename N::value_type, N::input_size, X>>;
+        using Input = column_block<typename N::value_type, N::input_size, X>;
+        using Tape = forward_tape<N, Input, Borrow && std::is_same_v<X, Input>>;
         Tape tape(net, x, seen...);
         if constexpr (!target_fits<Tape, L, Y>()) return error_result{};
         else return f(tape);

@@ -322,7 +322,7 @@ public:
                     if (fused(vouch, write, result)) return result;
                     return stored_rarely(net, tape, delta, scale);
                 };
-                return detail::with_tape(net, loss, x, y_hat, fused_batch, seen);
+                return detail::with_tape<true>(net, loss, x, y_hat, fused_batch, seen);
             } else {
                 return unfused(net, loss, x, y_hat, scale);
             }
