@@ -539,6 +539,13 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     CHECK(rows_seen.W[1] == T(8.25));
 }
 
+// The largest |coefficient| of a tensor, as the passes note it.
+template <class Tensor> typename Tensor::value_type largest(const Tensor& tensor) {
+    typename Tensor::value_type m = 0;
+    for (const auto v : tensor) m = std::max(m, std::abs(v));
+    return m;
+}
+
 // sgd's fused batch step is vouched for by the largest |W^l| the batch's product tiles note as they
 // read W^l (rows of 41, so that with every vector width the tiles' last coefficients of a row are
 // noted one at a time), and b^l added as each result of z^l is stored. A batch of 3 is narrower
@@ -555,11 +562,6 @@ TEMPLATE_TEST_CASE("a batch's forward pass notes the largest parameters and adds
     net.template W<2>()(13, 0) = T(9.25);
     net.template W<3>()(3, 19) = T(3.5);
     net.template b<2>()[19] = T(-2.75);
-    const auto largest = [](const auto& tensor) {
-        T m = 0;
-        for (const T v : tensor) m = std::max(m, std::abs(v));
-        return m;
-    };
     const auto batch = [&]<std::size_t B>(std::integral_constant<std::size_t, B>) {
         INFO("a batch of " << B);
         nabla::matrix<T, 41, B> X;
@@ -626,11 +628,6 @@ TEMPLATE_TEST_CASE("a batch step's δ over z equals the backward pass's δ", "[t
         CHECK(tape.template z<3>() == delta.template at<3>());
         CHECK(over.template at<1>() == delta.template at<1>());
         CHECK(tape.template a<1>() == plain.template a<1>()); // a^l is left as it was
-        const auto largest = [](const auto& tensor) {
-            T m = 0;
-            for (const T v : tensor) m = std::max(m, std::abs(v));
-            return m;
-        };
         CHECK(seen.delta[1] == largest(delta.template at<1>())); // noted as δ^l was written over z^l
         CHECK(seen.delta[2] == largest(delta.template at<2>()));
         net_t fused = net, stored = net;
