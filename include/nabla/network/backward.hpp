@@ -54,6 +54,10 @@ template <class Tape, class L, class Y> constexpr bool target_fits() noexcept {
     }
 }
 
+// Whether a destination of the δs writes δ^l where the tape's z^l is (deltas_over_z).
+template <class Out> inline constexpr bool writes_over_z = false;
+template <class Tape> inline constexpr bool writes_over_z<deltas_over_z<Tape>> = true;
+
 // δ^l = J_σ(z^l)ᵀ (W^{l+1})ᵀ δ^{l+1}.
 template <std::size_t l, class N, class Tape, class Out, class... Seen>
 constexpr void backward_step(const N& net, const Tape& tape, Out& out, Seen&... seen) noexcept {
@@ -70,7 +74,7 @@ constexpr void backward_step(const N& net, const Tape& tape, Out& out, Seen&... 
         g.evaluate_into(delta.data(), store);
         ((seen.delta[l] = store.deltas.value()), ...);
     } else {
-        if constexpr (Out::over_z) {
+        if constexpr (writes_over_z<Out>) {
             // (W^{l+1})ᵀ δ^{l+1} cannot wait in δ^l's place, which still holds z^l.
             std::remove_cvref_t<decltype(delta)> product(uninitialized);
             assign(product.data(), g);
@@ -106,7 +110,6 @@ template <class N, class X> class deltas {
 public:
     using network_type = N;
     static constexpr std::size_t depth = N::depth;
-    static constexpr bool over_z = false;
 
     template <class L, class Y> constexpr deltas(const N& net, const forward_tape<N, X>& tape, L, const Y& y_hat) noexcept {
         detail::backward_pass<L>(net, tape, y_hat, *this);
@@ -143,7 +146,6 @@ template <class Tape> class deltas_over_z {
 public:
     using network_type = typename Tape::network_type;
     static constexpr std::size_t depth = Tape::depth;
-    static constexpr bool over_z = true;
 
     template <class L, class Y>
     deltas_over_z(const network_type& net, Tape& tape, L, const Y& y_hat,
