@@ -36,9 +36,10 @@ void* train(void*) {
 }
 
 // How a child that trains on a thread with `bytes` of stack ended: its exit code, or the signal
-// that ended it as 128 + the signal's number.
+// that ended it as 128 + the signal's number; -1 if there was no child to end.
 int train_on_a_thread(std::size_t bytes) {
     const pid_t child = fork();
+    if (child < 0) return -1;
     if (child == 0) {
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
@@ -49,7 +50,7 @@ int train_on_a_thread(std::size_t bytes) {
         _exit(applied ? 0 : 4);
     }
     int status = 0;
-    waitpid(child, &status, 0);
+    if (waitpid(child, &status, 0) != child) return -1;
     if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
     return WEXITSTATUS(status);
 }
