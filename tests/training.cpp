@@ -539,7 +539,8 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     CHECK(rows_seen.W[1] == T(8.25));
 }
 
-// The largest |coefficient| of a tensor, as the passes note it.
+// The largest |coefficient| of a tensor: the reference for what the passes note, written here
+// rather than taken from detail::largest_magnitude, which some of those passes note with.
 template <class Tensor> typename Tensor::value_type largest(const Tensor& tensor) {
     typename Tensor::value_type m = 0;
     for (const auto v : tensor) m = std::max(m, std::abs(v));
