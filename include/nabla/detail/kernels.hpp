@@ -979,16 +979,21 @@ inline constexpr bool tiles_note_rows = K > 1 && C >= simd<T>::lanes;
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, bool TransposeB, class Store>
 constexpr void multiply(T* out, const T* a, const T* b, Store&& store) noexcept;
 
-// δ Aᵀ for a batch past a page of B: B (stored C × K) transposed once into a buffer on the stack,
-// then the row kernels. Out of line, so that the buffer (32 KiB for W's 256 × 32) is on the stack
-// only during the call: inlined into the walk over the layers, clang++ kept two of them on the
-// stack at once (W's minibatch step then overflowed a 256 KiB thread stack, tests/stack.cpp).
+// δ Aᵀ for a batch: B (stored C × K) transposed once into a buffer on the stack, then the row kernels.
+template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
+[[gnu::always_inline]] inline void multiply_by_transposed(T* out, const T* a, const T* b, Store& store) noexcept {
+    T stored[K * C];
+    if constexpr (K * C <= 64) transpose_inline(stored, b, C, K);
+    else transpose(stored, b, C, K);
+    multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
+}
+// The same past a page of B, out of line, so that the buffer (32 KiB for W's 256 × 32) is on the
+// stack only during the call: inlined into the walk over the layers, clang++ kept two of them on
+// the stack at once (W's minibatch step then overflowed a 256 KiB thread stack, tests/stack.cpp).
 // Smaller buffers stay inline: out of line, T's 3 × 32 took its minibatch step 265 → 280 ns.
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
-[[gnu::noinline]] void multiply_by_transposed(T* out, const T* a, const T* b, Store& store) noexcept {
-    T stored[K * C];
-    transpose(stored, b, C, K);
-    multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
+[[gnu::noinline]] void multiply_by_transposed_out_of_line(T* out, const T* a, const T* b, Store& store) noexcept {
+    multiply_by_transposed<T, R, K, C, TransposeA>(out, a, b, store);
 }
 
 // out (R × C, row-major) = A B with A R × K and B K × C. A and B are row-major arrays, read as
@@ -1018,14 +1023,9 @@ constexpr void multiply(T* out, const T* a, const T* b, Store&& store) noexcept 
                 for (std::size_t j = 0; j < whole; j += S::lanes) store(out + i * C + j, a[i] * S::load(b + j));
                 for (std::size_t j = whole; j < C; ++j) store(out + i * C + j, T(a[i] * b[j]));
             }
-        } else if constexpr (TransposeB && K * C * sizeof(T) <= 4096) {
-            // δ Aᵀ for a batch: transpose the stored B once (on the stack), then the row kernels.
-            T stored[K * C];
-            if constexpr (K * C <= 64) transpose_inline(stored, b, C, K);
-            else transpose(stored, b, C, K);
-            multiply<T, R, K, C, TransposeA, false>(out, a, stored, store);
         } else if constexpr (TransposeB) {
-            multiply_by_transposed<T, R, K, C, TransposeA>(out, a, b, store);
+            if constexpr (K * C * sizeof(T) <= 4096) multiply_by_transposed<T, R, K, C, TransposeA>(out, a, b, store);
+            else multiply_by_transposed_out_of_line<T, R, K, C, TransposeA>(out, a, b, store);
         } else if constexpr (C == 1 && TransposeA) {
             // Wᵀ δ for one sample is the row δᵀ W: one row of R columns, accumulated along W's rows.
             multiply<T, 1, K, R, false, false>(out, b, a, store);
