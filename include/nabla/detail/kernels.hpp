@@ -990,7 +990,8 @@ template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA,
 // The same past a page of B, out of line, so that the buffer (32 KiB for W's 256 × 32) is on the
 // stack only during the call: inlined into the walk over the layers, clang++ kept two of them on
 // the stack at once (W's minibatch step then overflowed a 256 KiB thread stack, tests/stack.cpp).
-// Smaller buffers stay inline: out of line, T's 3 × 32 took its minibatch step 265 → 280 ns.
+// Smaller buffers stay inline: out of line too, T's 3 × 32 took its minibatch step 265 → 280 ns
+// (docs/benchmarks-notes.md, "Stack use").
 template <class T, std::size_t R, std::size_t K, std::size_t C, bool TransposeA, class Store>
 [[gnu::noinline]] void multiply_by_transposed_out_of_line(T* out, const T* a, const T* b, Store& store) noexcept {
     multiply_by_transposed<T, R, K, C, TransposeA>(out, a, b, store);
