@@ -48,12 +48,12 @@ template <class Net> std::vector<std::size_t> layer_starts() {
     return starts; // in vectors, each layer rounded up to whole ones
 }
 
-// One stream reads the vectors [begin, end) in order; two read the first and the second half side
-// by side, which this core's prefetchers serve faster for some sizes (M's 68 KiB: 378-410 against
-// 442-463 ns, floor/M/forward/two_streams and one_stream in two runs of
-// `nabla_benchmarks --benchmark_filter='^floor/'`), so that a floor of one stream alone would
-// flatter a row that misses its target. f(v, c): vector v into sum c of four, every sum a vector
-// in turn, since one sum would make each addition wait for the last.
+// One stream reads the vectors [begin, end) in order; more read as many equal parts of it side by
+// side, which this core's prefetchers serve faster for some sizes: two for M's 68 KiB (378-410
+// against 442-463 ns, floor/M/forward/two_streams and one_stream in two runs of
+// `nabla_benchmarks --benchmark_filter='^floor/'`), eight for M's a little more (the rows' comment below), so that a floor of one stream alone would flatter a row that misses its target.
+// f(v, c): vector v into sum c of four, every sum a vector in turn, since one sum would make each
+// addition wait for the last.
 template <std::size_t streams, class F> void visit(std::size_t begin, std::size_t end, F f) {
     const std::size_t run = (end - begin) / streams, pairs = run / 2 * 2;
     if constexpr (streams == 1) {
@@ -65,8 +65,7 @@ template <std::size_t streams, class F> void visit(std::size_t begin, std::size_
             f(v + 3, 3);
         }
         for (; v < end; ++v) f(v, 0);
-    } else {
-        static_assert(streams == 2);
+    } else if constexpr (streams == 2) {
         for (std::size_t v = begin; v < begin + pairs; v += 2) {
             f(v, 0);
             f(v + run, 1);
@@ -75,6 +74,11 @@ template <std::size_t streams, class F> void visit(std::size_t begin, std::size_
         }
         for (std::size_t v = begin + pairs; v < begin + run; ++v) f(v, 0);
         for (std::size_t v = begin + run + pairs; v < end; ++v) f(v, 1);
+    } else {
+        static_assert(streams % 4 == 0);
+        for (std::size_t v = begin; v < begin + run; ++v)
+            for (std::size_t s = 0; s < streams; ++s) f(v + s * run, s % 4);
+        for (std::size_t v = begin + streams * run; v < end; ++v) f(v, 0);
     }
 }
 
@@ -109,21 +113,41 @@ template <class Net, bool Train, std::size_t streams, bool OnHugePage = false> v
 } // namespace
 
 BENCHMARK(peak_fma)->Name("peak/fma/fp32");
-// The report takes the faster of each row's two loops as its floor.
+// The report takes the fastest of each row's loops as its floor. Four and eight parts side by side
+// read M's parameters faster still than two (forward: 357-374 against 378-393 ns in three processes of
+// `nabla_benchmarks --benchmark_filter='^floor/' --benchmark_min_time=0.1 --benchmark_repetitions=3
+// --benchmark_enable_random_interleaving=true` on 2026-12-05, W's forward within noise, the
+// steps' traffic no faster), so that the floor is the fastest read found, not the first.
 BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 1)->Name("floor/M/forward/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 2)->Name("floor/M/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 4)->Name("floor/M/forward/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 8)->Name("floor/M/forward/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 1)->Name("floor/M/train_sample/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 2)->Name("floor/M/train_sample/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 4)->Name("floor/M/train_sample/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 8)->Name("floor/M/train_sample/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 1)->Name("floor/W/forward/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 2)->Name("floor/W/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 4)->Name("floor/W/forward/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 8)->Name("floor/W/forward/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 1)->Name("floor/W/train_sample/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 2)->Name("floor/W/train_sample/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 4)->Name("floor/W/train_sample/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 8)->Name("floor/W/train_sample/eight_streams");
 // The same loops with the parameters on one huge page, for the "pages/" rows.
 BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 1, true)->Name("floor_huge_page/M/forward/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 2, true)->Name("floor_huge_page/M/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 4, true)->Name("floor_huge_page/M/forward/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, false, 8, true)->Name("floor_huge_page/M/forward/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 1, true)->Name("floor_huge_page/M/train_sample/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 2, true)->Name("floor_huge_page/M/train_sample/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 4, true)->Name("floor_huge_page/M/train_sample/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::M, true, 8, true)->Name("floor_huge_page/M/train_sample/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 1, true)->Name("floor_huge_page/W/forward/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 2, true)->Name("floor_huge_page/W/forward/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 4, true)->Name("floor_huge_page/W/forward/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, false, 8, true)->Name("floor_huge_page/W/forward/eight_streams");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 1, true)->Name("floor_huge_page/W/train_sample/one_stream");
 BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 2, true)->Name("floor_huge_page/W/train_sample/two_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 4, true)->Name("floor_huge_page/W/train_sample/four_streams");
+BENCHMARK_TEMPLATE(memory_floor, bench::W, true, 8, true)->Name("floor_huge_page/W/train_sample/eight_streams");
