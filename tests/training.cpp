@@ -539,6 +539,39 @@ TEMPLATE_TEST_CASE("the forward pass notes the largest parameters it reads", "[t
     CHECK(rows_seen.W[1] == T(8.25));
 }
 
+// With AVX-512 the plain forward pass sums blocks of short rows (up to eight vectors) with the
+// columns outermost and asks for A's lines ahead while a block leaves room in the layer
+// (detail::block_products_by_columns); the noted pass of the fused step sums them row by row.
+// M's shape takes that path for floats in both hidden layers (rows of four and eight vectors, the
+// blocks that ask ahead and the last ones that do not) and for doubles in its first: the two
+// passes agree bit for bit, and with a sum in double precision.
+TEMPLATE_TEST_CASE("the plain forward pass sums short rows as the noted one does", "[training]", float, double) {
+    using T = TestType;
+    using net_t = nabla::network<T, nabla::input<64>, nabla::dense<128, nabla::relu>, nabla::dense<64, nabla::relu>,
+                                 nabla::dense<10, nabla::softmax>>;
+    static net_t net; // 68 KiB of floats: off the test's stack
+    nabla::initialize(net, nabla::init::uniform{-1, 1}, 31);
+    testing::random_source random{32};
+    nabla::vector<T, 64> x;
+    testing::fill(x, random);
+    nabla::detail::magnitudes_seen<T, 3> seen;
+    const nabla::forward_tape<net_t, nabla::vector<T, 64>> noted(net, x, seen);
+    const auto plain = nabla::forward(net, x);
+    CHECK(plain.template z<1>() == noted.template z<1>());
+    CHECK(plain.template z<2>() == noted.template z<2>());
+    CHECK(plain.output() == noted.output());
+    for (std::size_t i = 0; i < 64; ++i) {
+        // The sum's error bound: 129 roundings, each at most ε of the running |sum| ≤ Σ |terms|.
+        double z = double(net.template b<2>()[i]), magnitude = std::abs(z);
+        for (std::size_t k = 0; k < 128; ++k) {
+            const double term = double(net.template W<2>()(i, k)) * double(plain.template a<1>()[k]);
+            z += term;
+            magnitude += std::abs(term);
+        }
+        CHECK(testing::close(double(plain.template z<2>()[i]), z, 0, 129 * double(std::numeric_limits<T>::epsilon()) * magnitude));
+    }
+}
+
 // The largest |coefficient| of a tensor: the reference for what the passes note, written here
 // rather than taken from detail::largest_magnitude, which some of those passes note with.
 template <class Tensor> typename Tensor::value_type largest(const Tensor& tensor) {
