@@ -521,8 +521,9 @@ template <class T, std::size_t K, class Observe>
     return sum[0];
 }
 
-// How far ahead of its loads block_products_by_columns asks for A's lines (below).
-inline constexpr std::size_t prefetch_distance_bytes = 16384;
+// How far ahead of its loads block_products_by_columns asks for A's lines (below), in elements:
+// 16 KiB (8, 12, 24 and 32 KiB were slower for M's forward pass, docs/benchmarks-notes.md).
+template <class T> inline constexpr std::size_t prefetch_distance = 16384 / sizeof(T);
 
 // The sums of `lanes` rows of K from `rows`, as block_products forms them (each row from zero, its
 // vectors added first to last: the same sums bit for bit), with the columns outermost: each of
@@ -530,15 +531,15 @@ inline constexpr std::size_t prefetch_distance_bytes = 16384;
 // independent chains held in registers until lane_sums reduces them, where row by row each sum
 // waited on the one before along its row and went through the stack. That order reads a block's
 // lines 256 or 512 bytes apart, which this core's prefetchers follow worse from L2 than one row
-// after another (M's forward pass 455 → 525 ns so, though in L1 M's 128 × 64 product ran 157 →
-// 88 ns); with Ahead each load asks for the line prefetch_distance_bytes further on, in the same
-// matrix, and M's forward pass runs 432 → 400 ns (ROUNDS=4 scripts/compare_benchmarks.sh against
-// the row-by-row binary). Rows of up to eight vectors: b's vectors and the 16 sums take 24 of
-// AVX-512's 32 registers. (docs/benchmarks-notes.md has the distances and the strides tried.)
+// after another (M's forward pass 455 → 525 ns in a throwaway build without Ahead, though in L1
+// M's 128 × 64 product ran 157 → 88 ns in a throwaway program); with Ahead each load asks for the
+// line prefetch_distance further on, in the same matrix, and M's forward pass runs 432 → 400 ns
+// (ROUNDS=4 scripts/compare_benchmarks.sh against 94aea88's binary, rows one after another).
+// Rows of up to eight vectors: b's vectors and the 16 sums take 24 of AVX-512's 32 registers.
 template <class T, std::size_t K, bool Ahead>
 [[gnu::always_inline]] inline typename simd<T>::type block_products_by_columns(const T* rows, const T* b) noexcept {
     using S = simd<T>;
-    constexpr std::size_t N = S::lanes, vectors = K / N, ahead = prefetch_distance_bytes / sizeof(T);
+    constexpr std::size_t N = S::lanes, vectors = K / N;
     static_assert(K % N == 0 && vectors <= 8);
     typename S::type held[vectors], sum[N];
 #pragma GCC unroll 8
@@ -549,7 +550,7 @@ template <class T, std::size_t K, bool Ahead>
     for (std::size_t v = 0; v < vectors; ++v)
 #pragma GCC unroll 16
         for (std::size_t r = 0; r < N; ++r) {
-            if constexpr (Ahead) __builtin_prefetch(rows + ahead + r * K + v * N, 0, 3);
+            if constexpr (Ahead) __builtin_prefetch(rows + prefetch_distance<T> + r * K + v * N, 0, 3);
             // The product apart from the sum, as row_products forms it: clang contracts a
             // multiply-add into an FMA only within one expression, g++ across them, so each
             // compiler rounds both kernels' sums alike (a test compares them bit for bit).
@@ -623,10 +624,11 @@ inline void multiply_vector(T* out, const T* a, const T* b, Observe&& observe = 
             for (std::size_t block = 0; block < blocks; ++block) {
                 if constexpr (by_columns<T, K, Observe>) {
                     // Asked for while the line ahead is still in A (a pointer past it is not formed).
-                    constexpr std::size_t ahead = prefetch_distance_bytes / sizeof(T);
                     const T* rows = a + block * N * K;
-                    if ((block + 1) * N * K + ahead <= R * K) store(out + block * N, block_products_by_columns<T, K, true>(rows, b));
-                    else store(out + block * N, block_products_by_columns<T, K, false>(rows, b));
+                    if ((block + 1) * N * K + prefetch_distance<T> <= R * K)
+                        store(out + block * N, block_products_by_columns<T, K, true>(rows, b));
+                    else
+                        store(out + block * N, block_products_by_columns<T, K, false>(rows, b));
                 } else if constexpr (simd_bytes == 64 && K / N >= 16) {
                     // Rows of 16 vectors or more (W's 256), which take half of AVX-512's registers
                     // for b: a block's rows one after another, each pair combined as soon as both
