@@ -51,7 +51,8 @@ template <class Net> std::vector<std::size_t> layer_starts() {
 // One stream reads the vectors [begin, end) in order; more read as many equal parts of it side by
 // side, which this core's prefetchers serve faster for some sizes: two for M's 68 KiB (378-410
 // against 442-463 ns, floor/M/forward/two_streams and one_stream in two runs of
-// `nabla_benchmarks --benchmark_filter='^floor/'`), eight for M's a little more (the rows' comment below), so that a floor of one stream alone would flatter a row that misses its target.
+// `nabla_benchmarks --benchmark_filter='^floor/'`), eight a little faster still (the rows' comment
+// below), so that a floor of one stream alone would flatter a row that misses its target.
 // f(v, c): vector v into sum c of four, every sum a vector in turn, since one sum would make each
 // addition wait for the last.
 template <std::size_t streams, class F> void visit(std::size_t begin, std::size_t end, F f) {
@@ -83,8 +84,11 @@ template <std::size_t streams, class F> void visit(std::size_t begin, std::size_
 }
 
 // OnHugePage: the parameters on one 2 MiB huge page (pages.hpp) rather than the heap's 4 KiB pages,
-// for the "pages/" rows beside them (bench_pages.cpp).
-template <class Net, bool Train, std::size_t streams, bool OnHugePage = false, bool TurnBack = false> void memory_floor(benchmark::State& state) {
+// for the "pages/" rows beside them (bench_pages.cpp). TurnBack: the writing pass walks each layer
+// last to first, in one stream (the rows' comment below).
+template <class Net, bool Train, std::size_t streams, bool OnHugePage = false, bool TurnBack = false>
+void memory_floor(benchmark::State& state) {
+    static_assert(!TurnBack || (Train && streams == 1));
     const std::vector<std::size_t> starts = layer_starts<Net>();
     const std::size_t count = starts.back();
     std::vector<lanes> on_small_pages;

@@ -65,7 +65,7 @@ for b in data["benchmarks"]:
         continue
     if name.startswith(("floor/", "floor_huge_page/")):
         # Its FLOPs are the row's, so its GFLOP/s is the most the row could reach; of a row's
-        # loops (one stream, two, four, eight), the fastest is its floor.
+        # loops (one stream, two, four, eight; turning back for a step), the fastest is its floor.
         kind, network, workload = name.split("/")[:3]
         into = floors if kind == "floor" else floors_on_huge_page
         time = nanoseconds(b)
@@ -235,7 +235,8 @@ if floors:
     out += ["## Memory floor of the one-sample rows", "",
             "The time a loop takes that does nothing but the traffic to the network's parameters",
             "(`floor/…` in `benchmarks/bench_peak.cpp`, the fastest of loops that read them in order and in",
-            "two, four and eight parts side by side): every parameter read once, as a forward pass reads",
+            "two, four and eight parts side by side, and for a step also one whose writing pass walks each",
+            "layer last to first, where the run has it): every parameter read once, as a forward pass reads",
             "them, or read once and then read and written once, layers top down, as a training step whose",
             "update is fused with its backward pass does; the parameters stay between calls wherever the",
             "caches keep them, as they do for the implementations. A row near 1.00× its floor is bound by that",
