@@ -550,6 +550,9 @@ TEMPLATE_TEST_CASE("the plain forward pass sums short rows as the noted one does
     using net_t = nabla::network<T, nabla::input<64>, nabla::dense<128, nabla::relu>, nabla::dense<64, nabla::relu>,
                                  nabla::dense<10, nabla::softmax>>;
     static net_t net; // 68 KiB of floats: off the test's stack
+    if constexpr (nabla::detail::simd_bytes == 64) { // the path under test is the one these products take
+        STATIC_REQUIRE(nabla::detail::by_columns<T, 64, nabla::detail::ignore_coefficients>);
+    }
     nabla::initialize(net, nabla::init::uniform{-1, 1}, 31);
     testing::random_source random{32};
     nabla::vector<T, 64> x;
